@@ -1,0 +1,133 @@
+# The course's build functions: one place for what every chapter does the same way.
+#
+#   asyncore_chapter_tests(<NN> <source>...)   library tests for chapter NN's concept
+#   asyncore_example(<NN> <source> [NAME n])   a runnable example, built into bin/
+#   asyncore_exercise(<NN> SNAPSHOT <SS> STUBS <file>... TESTS <file>... [SOURCES <file>...])
+#
+# Call them from chapters/NN-slug/CMakeLists.txt.
+
+include(CTest)
+
+# Catch2: version 3 where the system has it, else Debian 12's 2.13. tests/support/catch.hpp
+# hides the difference from the tests.
+find_package(Catch2 3 QUIET)
+if(Catch2_FOUND)
+  set(ASYNCORE_CATCH_MAJOR 3)
+else()
+  find_package(Catch2 2 REQUIRED)
+  set(ASYNCORE_CATCH_MAJOR 2)
+endif()
+include(Catch)
+
+set(ASYNCORE_TEST_TIMEOUT 60 CACHE STRING "Seconds before CTest stops a test that hangs")
+
+# The chapter number and slug of the calling chapter folder, "01" and "01-select-loop".
+macro(asyncore_this_chapter)
+  get_filename_component(slug "${CMAKE_CURRENT_SOURCE_DIR}" NAME)
+  string(SUBSTRING "${slug}" 0 2 chapter)
+endmacro()
+
+# A test executable: the test support, Catch2, and our main.
+function(asyncore_test_executable target)
+  cmake_parse_arguments(arg "" "" "SOURCES;LIBRARIES;INCLUDES" ${ARGN})
+  add_executable(${target} ${arg_SOURCES})
+  target_link_libraries(${target} PRIVATE ${arg_LIBRARIES} asyncore_test_main)
+  target_include_directories(${target} PRIVATE ${arg_INCLUDES} ${PROJECT_SOURCE_DIR}/tests/support)
+  set_target_properties(${target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  asyncore_warnings(${target})
+endfunction()
+
+# Registers every Catch2 test case of `target` with CTest, one CTest test per case.
+# (Labels are set by a script of our own: catch_discover_tests flattens a list of labels.)
+function(asyncore_register_tests target)
+  cmake_parse_arguments(arg "STUB_MUST_FAIL" "PREFIX" "LABELS" ${ARGN})
+  set(extra_args)
+  if(arg_STUB_MUST_FAIL)
+    set(extra_args EXTRA_ARGS --stub-must-fail)
+  endif()
+  catch_discover_tests(${target} TEST_PREFIX "${arg_PREFIX}" TEST_LIST ${target}_TESTS ${extra_args}
+    PROPERTIES TIMEOUT ${ASYNCORE_TEST_TIMEOUT})
+  set(label_script "${CMAKE_CURRENT_BINARY_DIR}/${target}_labels.cmake")
+  file(WRITE "${label_script}" "set_tests_properties(\${${target}_TESTS} PROPERTIES LABELS \"${arg_LABELS}\")\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${label_script}")
+endfunction()
+
+function(asyncore_chapter_tests)
+  asyncore_this_chapter()
+  set_property(GLOBAL APPEND PROPERTY ASYNCORE_TEST_INCLUDES_${chapter} "${CMAKE_CURRENT_SOURCE_DIR}")
+  foreach(source IN LISTS ARGN)
+    set_property(GLOBAL APPEND PROPERTY ASYNCORE_TESTS_${chapter} "${CMAKE_CURRENT_SOURCE_DIR}/${source}")
+  endforeach()
+  set_property(GLOBAL APPEND PROPERTY ASYNCORE_TESTED_CHAPTERS ${chapter})
+endfunction()
+
+# The tests of chapter K run on every snapshot from K on: each chapter adds its concept without
+# breaking the ones before. Called once, after every chapter is added.
+function(asyncore_add_library_test_suites)
+  get_property(tested GLOBAL PROPERTY ASYNCORE_TESTED_CHAPTERS)
+  foreach(chapter IN LISTS tested)
+    get_property(sources GLOBAL PROPERTY ASYNCORE_TESTS_${chapter})
+    get_property(includes GLOBAL PROPERTY ASYNCORE_TEST_INCLUDES_${chapter})
+    foreach(snapshot IN LISTS ASYNCORE_LIBRARY_CHAPTERS)
+      if(snapshot LESS chapter)
+        continue()
+      endif()
+      if(NOT ASYNCORE_SNAPSHOT_TESTS AND NOT snapshot STREQUAL ASYNCORE_LAST_CHAPTER)
+        continue()
+      endif()
+      set(target ch${chapter}_tests_on_ch${snapshot})
+      asyncore_test_executable(${target} SOURCES ${sources} LIBRARIES asyncore_ch${snapshot} INCLUDES ${includes})
+      asyncore_register_tests(${target} PREFIX "ch${chapter}@ch${snapshot}: "
+        LABELS "library;chapter-${chapter};snapshot-${snapshot}")
+    endforeach()
+  endforeach()
+endfunction()
+
+function(asyncore_example source)
+  asyncore_this_chapter()
+  cmake_parse_arguments(arg "" "NAME;SNAPSHOT" "" ${ARGN})
+  get_filename_component(name "${source}" NAME_WE)
+  if(arg_NAME)
+    set(name ${arg_NAME})
+  endif()
+  if(NOT arg_SNAPSHOT)
+    set(arg_SNAPSHOT ${chapter})
+  endif()
+  add_executable(${name} ${source})
+  target_link_libraries(${name} PRIVATE asyncore_ch${arg_SNAPSHOT})
+  asyncore_warnings(${name})
+endfunction()
+
+# An exercise and its solution, built against the same tests.
+#   exNN:  the tests + the stubs from exercises/NN-slug (as released, or as the student left them)
+#   solNN: the tests + solutions/NN-slug, which holds only the files that replace the stubs
+# In stub mode every exercise test must fail on the stub (see --stub-must-fail in
+# tests/support/catch_main.cpp): a stub that passes a test means the test checks nothing the
+# student writes.
+function(asyncore_exercise)
+  asyncore_this_chapter()
+  cmake_parse_arguments(arg "" "SNAPSHOT" "STUBS;TESTS;SOURCES" ${ARGN})
+  if(NOT arg_SNAPSHOT)
+    set(arg_SNAPSHOT ${chapter})
+  endif()
+  set(exercise_dir "${ASYNCORE_EXERCISES_DIR}/${slug}")
+  set(solution_dir "${PROJECT_SOURCE_DIR}/solutions/${slug}")
+  list(TRANSFORM arg_TESTS PREPEND "${exercise_dir}/" OUTPUT_VARIABLE tests)
+  list(TRANSFORM arg_SOURCES PREPEND "${exercise_dir}/" OUTPUT_VARIABLE shared)
+  list(TRANSFORM arg_STUBS PREPEND "${exercise_dir}/" OUTPUT_VARIABLE stubs)
+  list(TRANSFORM arg_STUBS PREPEND "${solution_dir}/" OUTPUT_VARIABLE solutions)
+
+  # The chapter folder is on the include path too: exercise tests may share the chapter's cases.
+  asyncore_test_executable(ex${chapter} SOURCES ${tests} ${shared} ${stubs}
+    LIBRARIES asyncore_ch${arg_SNAPSHOT} INCLUDES ${exercise_dir} ${CMAKE_CURRENT_SOURCE_DIR})
+  asyncore_test_executable(sol${chapter} SOURCES ${tests} ${shared} ${solutions}
+    LIBRARIES asyncore_ch${arg_SNAPSHOT} INCLUDES ${solution_dir} ${exercise_dir} ${CMAKE_CURRENT_SOURCE_DIR})
+
+  asyncore_register_tests(sol${chapter} PREFIX "sol${chapter}: " LABELS "solution;chapter-${chapter}")
+  if(ASYNCORE_EXERCISE_MODE STREQUAL "stub")
+    asyncore_register_tests(ex${chapter} PREFIX "ex${chapter} (the stub must fail): " STUB_MUST_FAIL
+      LABELS "exercise;chapter-${chapter}")
+  else()
+    asyncore_register_tests(ex${chapter} PREFIX "ex${chapter}: " LABELS "exercise;chapter-${chapter}")
+  endif()
+endfunction()

@@ -1,0 +1,105 @@
+/// \file
+/// \brief The map of channels a loop watches: Python's `socket_map` dictionary.
+#pragma once
+
+#include "asyncore/config.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace asyncore {
+
+class dispatcher;
+
+/// The channels one loop watches, by file descriptor: Python's `socket_map` dict.
+///
+/// A dispatcher puts itself in with dispatcher::add_channel() and takes itself out with
+/// dispatcher::del_channel() (close() does that). The map never owns a channel you made
+/// yourself; it keeps alive, while they are registered, the channels made with asyncore::make().
+/// When such a channel leaves the map, it is destroyed only after the current loop pass: a
+/// handler may close its own channel, or another, and the pointers the pass still holds stay valid.
+///
+/// Not thread-safe: one map belongs to one thread, like the loop that polls it.
+/// \chapter{01}
+class channel_map {
+public:
+    /// What a pass remembers about an entry between asking `readable()` and dispatching events.
+    struct ticket {
+        int fd;               ///< The descriptor the entry was filed under.
+        dispatcher* channel;  ///< The channel; compared, never followed, until still_holds() agrees.
+#if ASYNCORE_CHAPTER >= 7
+        std::uint64_t serial;  ///< Which registration this was: fd numbers are reused, serials never.
+#endif
+    };
+
+    /// An empty map.
+    channel_map() = default;
+    channel_map(const channel_map&) = delete;
+    channel_map& operator=(const channel_map&) = delete;
+    /// Forgets every channel (they are not closed) and destroys those the map owned.
+    ~channel_map();
+
+    /// True when no channel is registered: loop() stops then.
+    bool empty() const noexcept { return entries_.empty(); }
+    /// How many channels are registered.
+    std::size_t size() const noexcept { return entries_.size(); }
+    /// The channel filed under `fd`, or nullptr (Python's `map.get(fd)`).
+    dispatcher* get(int fd) const noexcept;
+
+    /// Files `channel` under `fd` (dispatcher::add_channel() calls this). `owner`, when not null,
+    /// keeps the channel alive while it is registered.
+    void add(int fd, dispatcher& channel, std::shared_ptr<dispatcher> owner = nullptr);
+    /// Takes `channel` out from under `fd`; does nothing if another channel is filed there.
+    void remove(int fd, const dispatcher& channel);
+    /// Forgets every channel without closing any (Python's `map.clear()`).
+    void clear();
+
+    /// Every entry, in descriptor order, as it stands now.
+    std::vector<ticket> snapshot() const;
+    /// True if `t`'s entry is still in the map, unchanged: the check a pass makes before each event.
+    bool still_holds(const ticket& t) const noexcept;
+
+    /// While one exists, channels that leave the map are kept alive; poll() makes one per pass.
+    class pass {
+    public:
+        /// Starts a pass over `map`.
+        explicit pass(channel_map& map) noexcept : map_(map) { ++map_.passes_; }
+        /// Ends it; the outermost pass destroys the channels that left the map meanwhile.
+        ~pass() {
+            if (--map_.passes_ == 0) map_.bury_the_dead();
+        }
+        pass(const pass&) = delete;
+        pass& operator=(const pass&) = delete;
+
+    private:
+        channel_map& map_;
+    };
+
+private:
+    struct entry {
+        dispatcher* channel;
+        std::shared_ptr<dispatcher> owner;
+#if ASYNCORE_CHAPTER >= 7
+        std::uint64_t serial;
+#endif
+    };
+
+    void retire(entry& gone);
+    void bury_the_dead() noexcept;
+
+    std::map<int, entry> entries_;
+    std::vector<std::shared_ptr<dispatcher>> departed_;  // owned channels that left during a pass
+    int passes_ = 0;
+#if ASYNCORE_CHAPTER >= 7
+    std::uint64_t next_serial_ = 0;
+#endif
+};
+
+/// The map every dispatcher and loop() uses unless given another (Python's `asyncore.socket_map`).
+/// \chapter{01}
+extern channel_map socket_map;
+
+}  // namespace asyncore

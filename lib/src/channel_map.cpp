@@ -1,0 +1,86 @@
+#include "asyncore/channel_map.hpp"
+
+#include "asyncore/dispatcher.hpp"
+
+namespace asyncore {
+
+channel_map socket_map;
+
+channel_map::~channel_map() {
+    clear();
+    bury_the_dead();
+}
+
+dispatcher* channel_map::get(int fd) const noexcept {
+    auto found = entries_.find(fd);
+    return found == entries_.end() ? nullptr : found->second.channel;
+}
+
+void channel_map::add(int fd, dispatcher& channel, std::shared_ptr<dispatcher> owner) {
+    auto [at, inserted] = entries_.try_emplace(fd);
+    // Python simply overwrites map[fd]. The channel filed there before has lost its place, so it
+    // must stop believing it is registered.
+    if (!inserted && at->second.channel != &channel) retire(at->second);
+    at->second.channel = &channel;
+    at->second.owner = std::move(owner);
+#if ASYNCORE_CHAPTER >= 7
+    at->second.serial = ++next_serial_;
+#endif
+    channel.registered_in_ = this;
+    channel.registered_fd_ = fd;
+}
+
+void channel_map::remove(int fd, const dispatcher& channel) {
+    auto found = entries_.find(fd);
+    if (found == entries_.end() || found->second.channel != &channel) return;
+    retire(found->second);
+    entries_.erase(found);
+}
+
+void channel_map::clear() {
+    for (auto& [fd, gone] : entries_) retire(gone);
+    entries_.clear();
+}
+
+std::vector<channel_map::ticket> channel_map::snapshot() const {
+    std::vector<ticket> tickets;
+    tickets.reserve(entries_.size());
+    for (const auto& [fd, e] : entries_) {
+#if ASYNCORE_CHAPTER >= 7
+        tickets.push_back({fd, e.channel, e.serial});
+#else
+        tickets.push_back({fd, e.channel});
+#endif
+    }
+    return tickets;
+}
+
+bool channel_map::still_holds(const ticket& t) const noexcept {
+    auto found = entries_.find(t.fd);
+    if (found == entries_.end() || found->second.channel != t.channel) return false;
+#if ASYNCORE_CHAPTER >= 7
+    // Same fd and even the same address can come back within one pass: a channel closed, its
+    // object freed, a new one accepted on the recycled fd at the recycled address. Only the
+    // serial tells the two registrations apart.
+    return found->second.serial == t.serial;
+#else
+    return true;
+#endif
+}
+
+void channel_map::retire(entry& gone) {
+    gone.channel->registered_in_ = nullptr;
+    // Never destroy a channel here: its own handler may be running (close() from handle_read).
+    if (gone.owner) departed_.push_back(std::move(gone.owner));
+}
+
+void channel_map::bury_the_dead() noexcept {
+    // A destructor may close other channels, which then depart too: repeat until none is left.
+    while (!departed_.empty()) {
+        auto dead = std::move(departed_);
+        departed_.clear();
+        dead.clear();
+    }
+}
+
+}  // namespace asyncore

@@ -1,0 +1,131 @@
+// The dispatcher's socket operations: what Python's dispatcher does with `self.socket`.
+#include "asyncore/dispatcher.hpp"
+
+#include "asyncore/errors.hpp"
+
+#include <cerrno>
+#include <system_error>
+
+namespace asyncore {
+
+#if ASYNCORE_CHAPTER >= 2
+void dispatcher::create_socket(int family, int type) { set_socket(socket::create(family, type)); }
+
+// [send]
+std::size_t dispatcher::send(std::string_view data) {
+    ssize_t sent = io().send(data.data(), data.size());
+    if (sent >= 0) return static_cast<std::size_t>(sent);
+    int err = errno;
+    if (would_block(err)) return 0;  // the socket buffer is full: try again when writable
+    if (is_disconnected(err)) {      // the peer is gone: an event, not an error
+        handle_close();
+        return 0;
+    }
+    throw_errno(err, "send");
+}
+// [send]
+
+std::string dispatcher::recv(std::size_t buffer_size) {
+    std::string data(buffer_size, '\0');
+    data.resize(recv_into(data.data(), data.size()));
+    return data;
+}
+
+// [recv]
+std::size_t dispatcher::recv_into(char* buffer, std::size_t size) {
+    if (size == 0) return 0;
+    ssize_t got = io().recv(buffer, size);
+    if (got > 0) return static_cast<std::size_t>(got);
+    if (got == 0) {  // end of file: the peer closed its side
+#if ASYNCORE_CHAPTER >= 7
+        handle_eof();
+#else
+        handle_close();
+#endif
+        return 0;
+    }
+    int err = errno;
+    if (would_block(err)) return 0;  // woken for nothing: asyncore would raise here (bpo-16133)
+    if (is_disconnected(err)) {
+        handle_close();
+        return 0;
+    }
+    throw_errno(err, "recv");
+}
+// [recv]
+#endif
+
+// [close]
+void dispatcher::close() {
+#if ASYNCORE_CHAPTER >= 2
+    connected = false;
+#endif
+#if ASYNCORE_CHAPTER >= 4
+    accepting = false;
+#endif
+#if ASYNCORE_CHAPTER >= 5
+    connecting = false;
+#endif
+    del_channel();
+    if (!io_) return;
+    try {
+        io_->close();
+    } catch (const std::system_error& e) {
+        // Already gone is as good as closed; anything else is worth hearing about.
+        if (e.code().value() != ENOTCONN && e.code().value() != EBADF) throw;
+    }
+}
+// [close]
+
+#if ASYNCORE_CHAPTER >= 4
+void dispatcher::set_reuse_addr() {
+    try {
+        sock().setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
+    } catch (const std::system_error&) {
+        // As in Python: without the option the server still works, it just may not rebind at once.
+    }
+}
+
+void dispatcher::bind(const address& where) {
+    addr = where;
+    sock().bind(where);
+}
+
+void dispatcher::listen(int backlog) {
+    accepting = true;
+    sock().listen(backlog);
+}
+
+std::optional<std::pair<socket, address>> dispatcher::accept() { return sock().accept(); }
+#endif
+
+#if ASYNCORE_CHAPTER >= 5
+// [connect]
+void dispatcher::connect(const address& where) {
+    connected = false;
+    connecting = true;
+    int err = sock().connect_ex(where);
+    if (err == EINPROGRESS || err == EALREADY || would_block(err)) {
+        addr = where;  // the loop finishes the job: handle_connect_event()
+        return;
+    }
+    if (err == 0 || err == EISCONN) {  // done already (a Unix socket, often)
+        addr = where;
+        handle_connect_event();
+        return;
+    }
+    throw_errno(err, "connect to " + where.to_string());
+}
+// [connect]
+
+void dispatcher::connect(std::string_view host, std::uint16_t port) {
+    int family = sock().getsockopt(SOL_SOCKET, SO_DOMAIN);
+    connect(address::resolve(host, port, family));
+}
+#endif
+
+#if ASYNCORE_CHAPTER >= 7
+void dispatcher::shutdown(int how) { sock().shutdown(how); }
+#endif
+
+}  // namespace asyncore
