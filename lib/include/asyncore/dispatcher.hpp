@@ -60,6 +60,7 @@ public:
 
     /// \name State, as in Python: public flags the handlers read and the loop relies on.
     /// @{
+
 #if ASYNCORE_CHAPTER >= 2
     /// True once the socket has a peer. \chapter{02}
     bool connected = false;
@@ -88,6 +89,7 @@ public:
 
     /// \name Registration
     /// @{
+
     /// Takes `sock` as this channel's socket and registers it in `map` (nullptr: this channel's map).
     void set_socket(socket sock, channel_map* map = nullptr);
     /// Files this channel in `map` (nullptr: the map given to the constructor) under fileno().
@@ -102,6 +104,7 @@ public:
 
     /// \name Readiness: asked once per channel, every loop pass, before the wait
     /// @{
+
     /// Should the loop watch for incoming data? The default says yes.
     virtual bool readable();
     /// Should the loop watch for room to write? The default says yes, which makes an idle
@@ -111,6 +114,7 @@ public:
 
     /// \name Events: called by the loop, they route to the handlers below
     /// @{
+
     /// The descriptor is readable: a connection waits (accepting), a connect finished
     /// (connecting), or data or end of file arrived.
     virtual void handle_read_event();
@@ -122,6 +126,7 @@ public:
 
     /// \name Handlers: override the ones your channel needs
     /// @{
+
     /// Data (or end of file) can be read. Default: a warning.
     virtual void handle_read();
     /// There is room to send. Default: a warning.
@@ -161,6 +166,7 @@ public:
 
     /// \name Socket operations
     /// @{
+
 #if ASYNCORE_CHAPTER >= 2
     /// Makes a non-blocking, close-on-exec socket of `family` and `type`, and registers it.
     /// \chapter{02}
@@ -212,6 +218,7 @@ public:
 
     /// \name Logging
     /// @{
+
     /// Writes `log: message` to standard error (Python's `dispatcher.log`).
     virtual void log(std::string_view message);
     /// Writes `type: message` to standard output unless `type` is in ignore_log_types.

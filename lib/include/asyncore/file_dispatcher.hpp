@@ -35,9 +35,9 @@ public:
     /// Closes the duplicate. It counts as closed even if the kernel reports an error (say, the
     /// descriptor was closed behind this object's back), so a second close() does nothing.
     void close() override;
-    /// `::read`.
+    /// `read(2)`: returns the count, 0 at end of file, or -1 with `errno` set.
     ssize_t recv(void* buffer, std::size_t size) noexcept override;
-    /// `::write`.
+    /// `write(2)`: returns the count, or -1 with `errno` set (`EPIPE` when the reader is gone).
     ssize_t send(const void* data, std::size_t size) noexcept override;
     /// Always 0: a file has no pending socket error, and the dispatcher's `SO_ERROR` checks
     /// must pass on files too.

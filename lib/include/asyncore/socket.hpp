@@ -58,9 +58,9 @@ public:
     /// \chapter{02}
     void set_blocking(bool blocking);
 
-    /// `::recv`. Returns the count, 0 at end of stream, or -1 with `errno` set.
+    /// `recv(2)`. Returns the count, 0 at end of stream, or -1 with `errno` set.
     ssize_t recv(void* buffer, std::size_t size) noexcept override;
-    /// `::send` with `MSG_NOSIGNAL`: a vanished peer gives `EPIPE`, not a process killed by `SIGPIPE`.
+    /// `send(2)` with `MSG_NOSIGNAL`: a vanished peer gives `EPIPE`, not a process killed by `SIGPIPE`.
     ssize_t send(const void* data, std::size_t size) noexcept override;
     int pending_error() override;
 

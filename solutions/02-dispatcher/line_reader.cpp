@@ -1,0 +1,25 @@
+// Exercise 02, a solution: a dispatcher that reads lines.
+#include "line_reader.hpp"
+
+line_reader::line_reader(asyncore::socket sock, asyncore::channel_map* map) : dispatcher(std::move(sock), map) {}
+
+bool line_reader::writable() { return false; }  // nothing to send: never wake the loop for writing
+
+void line_reader::handle_read() {
+    partial_ += recv(65536);
+    std::size_t start = 0;
+    for (auto end = partial_.find('\n'); end != std::string::npos; end = partial_.find('\n', start)) {
+        std::size_t length = end - start;
+        if (length > 0 && partial_[end - 1] == '\r') --length;
+        lines.push_back(partial_.substr(start, length));
+        start = end + 1;
+    }
+    partial_.erase(0, start);  // once per read, not once per line: a burst of lines stays linear
+}
+
+void line_reader::handle_close() {
+    if (!partial_.empty()) lines.push_back(std::move(partial_));
+    partial_.clear();
+    close();
+    finished = true;
+}
