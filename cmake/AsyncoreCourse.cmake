@@ -102,6 +102,25 @@ function(asyncore_example source)
   add_dependencies(demo_programs ${name})
 endfunction()
 
+# A Python asyncore program and its C++ twin must print the same trace of handler calls.
+#   asyncore_python_twin(<script.py> <cpp target> [ARGS args...])
+# Python 3.11 is the last Python with asyncore; ./course test installs it.
+find_program(ASYNCORE_PYTHON NAMES python3.11 DOC "Python 3.11, the last Python with asyncore")
+if(NOT ASYNCORE_PYTHON)
+  set(ASYNCORE_PYTHON python3.11)  # the test then says it is missing, and fails
+endif()
+
+function(asyncore_python_twin script program)
+  asyncore_this_chapter()
+  cmake_parse_arguments(arg "" "" "ARGS" ${ARGN})
+  get_filename_component(name "${script}" NAME_WE)
+  add_test(NAME "ch${chapter}: Python and C++ agree: ${name}"
+    COMMAND ${PROJECT_SOURCE_DIR}/tools/compare_twins.sh ${ASYNCORE_PYTHON}
+            ${CMAKE_CURRENT_SOURCE_DIR}/${script} $<TARGET_FILE:${program}> ${arg_ARGS})
+  set_tests_properties("ch${chapter}: Python and C++ agree: ${name}" PROPERTIES
+    LABELS "python;chapter-${chapter}" TIMEOUT ${ASYNCORE_TEST_TIMEOUT})
+endfunction()
+
 # An exercise and its solution, built against the same tests.
 #   exNN:  the tests + the stubs from exercises/NN-slug (as released, or as the student left them)
 #   solNN: the tests + solutions/NN-slug, which holds only the files that replace the stubs
