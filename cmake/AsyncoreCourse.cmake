@@ -19,6 +19,12 @@ else()
 endif()
 include(Catch)
 
+# Python 3.11 is the last Python with asyncore; ./course test installs it.
+find_program(ASYNCORE_PYTHON NAMES python3.11 DOC "Python 3.11, the last Python with asyncore")
+if(NOT ASYNCORE_PYTHON)
+  set(ASYNCORE_PYTHON python3.11)  # the test then says it is missing, and fails
+endif()
+
 set(ASYNCORE_TEST_TIMEOUT 60 CACHE STRING "Seconds before CTest stops a test that hangs")
 
 # The chapter number and slug of the calling chapter folder, "01" and "01-select-loop".
@@ -102,14 +108,28 @@ function(asyncore_example source)
   add_dependencies(demo_programs ${name})
 endfunction()
 
+# Black-box tests of the course's programs, run as processes against real peers.
+#   asyncore_integration_tests(<source>... PROGRAMS <target>...)
+# Each program's path is a macro: PROGRAM_<TARGET>, e.g. PROGRAM_ECHO_SERVER. PYTHON311 is
+# Python 3.11 and CHAPTER_DIR this chapter's folder (for the Python peers kept there).
+function(asyncore_integration_tests)
+  asyncore_this_chapter()
+  cmake_parse_arguments(arg "" "" "PROGRAMS" ${ARGN})
+  set(target ch${chapter}_integration)
+  asyncore_test_executable(${target} SOURCES ${arg_UNPARSED_ARGUMENTS} LIBRARIES asyncore
+    INCLUDES ${CMAKE_CURRENT_SOURCE_DIR})
+  target_compile_definitions(${target} PRIVATE PYTHON311="${ASYNCORE_PYTHON}"
+    CHAPTER_DIR="${CMAKE_CURRENT_SOURCE_DIR}")
+  foreach(program IN LISTS arg_PROGRAMS)
+    string(TOUPPER ${program} macro)
+    target_compile_definitions(${target} PRIVATE PROGRAM_${macro}="$<TARGET_FILE:${program}>")
+    add_dependencies(${target} ${program})
+  endforeach()
+  asyncore_register_tests(${target} PREFIX "ch${chapter} integration: " LABELS "integration;chapter-${chapter}")
+endfunction()
+
 # A Python asyncore program and its C++ twin must print the same trace of handler calls.
 #   asyncore_python_twin(<script.py> <cpp target> [ARGS args...])
-# Python 3.11 is the last Python with asyncore; ./course test installs it.
-find_program(ASYNCORE_PYTHON NAMES python3.11 DOC "Python 3.11, the last Python with asyncore")
-if(NOT ASYNCORE_PYTHON)
-  set(ASYNCORE_PYTHON python3.11)  # the test then says it is missing, and fails
-endif()
-
 function(asyncore_python_twin script program)
   asyncore_this_chapter()
   cmake_parse_arguments(arg "" "" "ARGS" ${ARGN})
@@ -127,15 +147,26 @@ endfunction()
 # In stub mode every exercise test must fail on the stub (see --stub-must-fail in
 # tests/support/catch_main.cpp): a stub that passes a test means the test checks nothing the
 # student writes.
+#
+# A capstone exercise also builds a program: PROGRAM <name> MAIN <main.cpp>. The solution's
+# program lands in bin/<name> (the course's real programs); the stub's in tests/exNN-program/<name>. The
+# tests find "their" program in the ASYNCORE_PROGRAM macro.
+#
+#   asyncore_exercise(STUBS <file>... TESTS <file>... [SOURCES <file>...] [SNAPSHOT <NN>]
+#                     [PROGRAM <name> MAIN <main.cpp>])
 function(asyncore_exercise)
   asyncore_this_chapter()
   if(chapter IN_LIST ASYNCORE_CHANGED_EXERCISES)
     message(STATUS "exercise ${chapter} differs from its release: not built here (./course check ${chapter} builds it)")
     return()
   endif()
-  cmake_parse_arguments(arg "" "SNAPSHOT" "STUBS;TESTS;SOURCES" ${ARGN})
+  cmake_parse_arguments(arg "" "SNAPSHOT;PROGRAM;MAIN" "STUBS;TESTS;SOURCES" ${ARGN})
   if(NOT arg_SNAPSHOT)
     set(arg_SNAPSHOT ${chapter})
+  endif()
+  set(library asyncore_ch${arg_SNAPSHOT})
+  if(NOT TARGET ${library})
+    set(library asyncore)  # the capstones use the whole library
   endif()
   set(exercise_dir "${ASYNCORE_EXERCISES_DIR}/${slug}")
   set(solution_dir "${PROJECT_SOURCE_DIR}/solutions/${slug}")
@@ -145,10 +176,35 @@ function(asyncore_exercise)
   list(TRANSFORM arg_STUBS PREPEND "${solution_dir}/" OUTPUT_VARIABLE solutions)
 
   # The chapter folder is on the include path too: exercise tests may share the chapter's cases.
-  asyncore_test_executable(ex${chapter} SOURCES ${tests} ${shared} ${stubs}
-    LIBRARIES asyncore_ch${arg_SNAPSHOT} INCLUDES ${exercise_dir} ${CMAKE_CURRENT_SOURCE_DIR})
-  asyncore_test_executable(sol${chapter} SOURCES ${tests} ${shared} ${solutions}
-    LIBRARIES asyncore_ch${arg_SNAPSHOT} INCLUDES ${solution_dir} ${exercise_dir} ${CMAKE_CURRENT_SOURCE_DIR})
+  foreach(kind ex sol)
+    if(kind STREQUAL ex)
+      set(code ${stubs})
+      set(includes ${exercise_dir} ${CMAKE_CURRENT_SOURCE_DIR})
+    else()
+      set(code ${solutions})
+      set(includes ${solution_dir} ${exercise_dir} ${CMAKE_CURRENT_SOURCE_DIR})
+    endif()
+    asyncore_test_executable(${kind}${chapter} SOURCES ${tests} ${shared} ${code}
+      LIBRARIES ${library} INCLUDES ${includes})
+    if(arg_PROGRAM)
+      set(program ${arg_PROGRAM})
+      if(kind STREQUAL ex)
+        set(program ex${chapter}_${arg_PROGRAM})
+      endif()
+      add_executable(${program} ${code} ${shared} ${exercise_dir}/${arg_MAIN})
+      target_include_directories(${program} PRIVATE ${includes})
+      target_link_libraries(${program} PRIVATE ${library})
+      asyncore_warnings(${program})
+      if(kind STREQUAL ex)
+        set_target_properties(${program} PROPERTIES OUTPUT_NAME ${arg_PROGRAM}
+          RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests/ex${chapter}-program)
+      else()
+        add_dependencies(demo_programs ${program})
+      endif()
+      target_compile_definitions(${kind}${chapter} PRIVATE ASYNCORE_PROGRAM="$<TARGET_FILE:${program}>")
+      add_dependencies(${kind}${chapter} ${program})
+    endif()
+  endforeach()
 
   asyncore_register_tests(sol${chapter} PREFIX "sol${chapter}: " LABELS "solution;chapter-${chapter}")
   if(ASYNCORE_EXERCISE_MODE STREQUAL "stub")

@@ -5,7 +5,7 @@
 namespace {
 
 using lines_t = std::vector<std::string>;
-constexpr double wait = 2.0;  // plenty on loopback
+constexpr double patience = 2.0;  // plenty on loopback
 
 struct fixture {
     asyncore::channel_map map;
@@ -19,7 +19,7 @@ struct fixture {
     }
     void send(const std::string& text) { testing::write_all(peer.fileno(), text); }
     bool wait_for_lines(std::size_t n) {
-        return testing::run_until(map, [&] { return reader->lines.size() >= n; }, wait);
+        return testing::run_until(map, [&] { return reader->lines.size() >= n; }, patience);
     }
 };
 
@@ -67,7 +67,7 @@ TEST_CASE("at end of file the reader delivers the last unfinished line and close
     f.send("first\nlast words");
     f.peer.close();
     INFO("hint: end of file calls handle_close(); deliver partial_, then close()");
-    REQUIRE(testing::run_until(f.map, [&] { return f.reader->finished; }, wait));
+    REQUIRE(testing::run_until(f.map, [&] { return f.reader->finished; }, patience));
     CHECK(f.reader->lines == lines_t{"first", "last words"});
     CHECK(f.map.empty());
 }
@@ -110,6 +110,6 @@ TEST_CASE("a peer that resets the connection ends the reader cleanly", "[ex02]")
     testing::run_until(map, [] { return false; }, 0.1);
     testing::close_with_reset(theirs);
     INFO("hint: a reset also ends in handle_close(): the library's recv() sees to that");
-    REQUIRE(testing::run_until(map, [&] { return reader.finished; }, wait));
+    REQUIRE(testing::run_until(map, [&] { return reader.finished; }, patience));
     CHECK(map.empty());
 }

@@ -68,12 +68,15 @@ bool channel_map::still_holds(const ticket& t) const noexcept {
 #endif
 }
 
+// [retire]
 void channel_map::retire(entry& gone) {
     gone.channel->registered_in_ = nullptr;
     // Never destroy a channel here: its own handler may be running (close() from handle_read).
     if (gone.owner) departed_.push_back(std::move(gone.owner));
 }
+// [retire]
 
+// [bury]
 void channel_map::bury_the_dead() noexcept {
     // A destructor may close other channels, which then depart too: repeat until none is left.
     while (!departed_.empty()) {
@@ -82,5 +85,6 @@ void channel_map::bury_the_dead() noexcept {
         dead.clear();
     }
 }
+// [bury]
 
 }  // namespace asyncore

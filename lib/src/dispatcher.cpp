@@ -19,6 +19,7 @@ namespace asyncore {
 dispatcher::dispatcher(channel_map* map) noexcept : map_(map ? map : &socket_map) {}
 
 #if ASYNCORE_CHAPTER >= 2
+// [wrap]
 dispatcher::dispatcher(socket sock, channel_map* map) : dispatcher(map) {
     sock.set_blocking(false);
     address peer;
@@ -33,12 +34,15 @@ dispatcher::dispatcher(socket sock, channel_map* map) : dispatcher(map) {
     set_socket(std::move(sock));
     addr = peer;
 }
+// [wrap]
 #endif
 
+// [destructor]
 dispatcher::~dispatcher() {
     del_channel();
     // io_ closes the descriptor as it goes.
 }
+// [destructor]
 
 // ---------------------------------------------------------------------------------------------
 // Registration

@@ -10,6 +10,7 @@ namespace asyncore {
 
 namespace {
 
+// [deliver_one]
 // One event for one channel. Everything but exit_now becomes the channel's own problem, so one
 // bad connection cannot take the server down. handle_error() runs inside the catch, where
 // std::current_exception() still knows what was thrown.
@@ -23,6 +24,7 @@ void deliver(dispatcher& obj, Event event) {
         obj.handle_error();
     }
 }
+// [deliver_one]
 
 }  // namespace
 

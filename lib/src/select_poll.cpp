@@ -17,6 +17,7 @@ namespace {
 
 using ticket = channel_map::ticket;
 
+// [refuse]
 // An fd_set is a bitmap of FD_SETSIZE bits. FD_SET on a larger descriptor writes past its end
 // (glibc aborts under _FORTIFY_SOURCE, or silently corrupts the stack), so such a descriptor is
 // refused, through the channel's own handle_error().
@@ -29,6 +30,7 @@ void refuse_too_large(dispatcher& channel, int fd) {
         channel.handle_error();
     }
 }
+// [refuse]
 
 // What the channels asked for, as select() wants it and as the pass remembers it.
 struct interest {
@@ -74,6 +76,7 @@ interest ask_channels(channel_map& channels) {
 }
 // [ask]
 
+// [wait]
 // select(), restarted with the time left when a signal interrupts it. The sets are undefined
 // after EINTR, so each attempt starts from a fresh copy of what the channels asked for.
 void wait_for_events(interest& wanted, double timeout) {
@@ -90,6 +93,7 @@ void wait_for_events(interest& wanted, double timeout) {
         wanted.expt_fds = expt_fds;
     }
 }
+// [wait]
 
 void sleep_for(double timeout) {
     detail::wait_budget budget(timeout);

@@ -36,11 +36,13 @@ void socket::close() {
 }
 
 #if ASYNCORE_CHAPTER >= 2
+// [create]
 socket socket::create(int family, int type) {
     int fd = ::socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) throw_errno(errno, "socket");
     return socket(fd);
 }
+// [create]
 
 std::pair<socket, socket> socket::pair(int family, int type) {
     int fds[2];
@@ -57,9 +59,11 @@ void socket::set_blocking(bool blocking) {
 
 ssize_t socket::recv(void* buffer, std::size_t size) noexcept { return ::recv(fd_, buffer, size, 0); }
 
+// [send_nosignal]
 ssize_t socket::send(const void* data, std::size_t size) noexcept {
     return ::send(fd_, data, size, MSG_NOSIGNAL);
 }
+// [send_nosignal]
 
 int socket::pending_error() { return getsockopt(SOL_SOCKET, SO_ERROR); }
 

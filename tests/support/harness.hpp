@@ -147,6 +147,14 @@ public:
     }
     fd_guard(const fd_guard&) = delete;
     fd_guard& operator=(const fd_guard&) = delete;
+    fd_guard(fd_guard&& other) noexcept : fd_(other.release()) {}
+    fd_guard& operator=(fd_guard&& other) noexcept {
+        if (this != &other) {
+            if (fd_ >= 0) ::close(fd_);
+            fd_ = other.release();
+        }
+        return *this;
+    }
     int get() const { return fd_; }
     int release() { return std::exchange(fd_, -1); }
 

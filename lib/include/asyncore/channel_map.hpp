@@ -26,6 +26,7 @@ class dispatcher;
 /// \chapter{01}
 class channel_map {
 public:
+    // [ticket]
     /// What a pass remembers about an entry between asking `readable()` and dispatching events.
     struct ticket {
         int fd;               ///< The descriptor the entry was filed under.
@@ -34,6 +35,7 @@ public:
         std::uint64_t serial;  ///< Which registration this was: fd numbers are reused, serials never.
 #endif
     };
+    // [ticket]
 
     /// An empty map.
     channel_map() = default;
@@ -62,6 +64,7 @@ public:
     /// True if `t`'s entry is still in the map, unchanged: the check a pass makes before each event.
     bool still_holds(const ticket& t) const noexcept;
 
+    // [pass]
     /// While one exists, channels that leave the map are kept alive; poll() makes one per pass.
     class pass {
     public:
@@ -77,6 +80,7 @@ public:
     private:
         channel_map& map_;
     };
+    // [pass]
 
 private:
     struct entry {

@@ -250,6 +250,7 @@ private:
 };
 
 #if ASYNCORE_CHAPTER >= 2
+// [make]
 /// Makes a dispatcher of type `T` that its map owns: Python's "create a handler and forget it".
 ///
 ///     void handle_accepted(asyncore::socket sock, const asyncore::address&) override {
@@ -266,6 +267,7 @@ std::shared_ptr<T> make(Args&&... args) {
     channel->hand_over_to_map();
     return channel;
 }
+// [make]
 #endif
 
 }  // namespace asyncore

@@ -1,0 +1,181 @@
+// Capstone 08: the checks your echo server must pass. The first ones drive echo_server in this
+// process; the last one runs your echo_server program with 900 clients at once.
+#include "echo_server.hpp"
+#include "harness.hpp"
+#include "process.hpp"
+
+#include <sys/resource.h>
+
+#include <random>
+#include <sstream>
+
+namespace {
+
+constexpr double patience = 5.0;
+
+// A plain non-blocking TCP client, driven by the test.
+struct client {
+    asyncore::socket sock;
+    std::string to_send, received;
+    std::size_t sent = 0;
+
+    explicit client(const asyncore::address& server) : sock(asyncore::socket::create(server.family())) {
+        int rc = sock.connect_ex(server);
+        if (rc != 0 && rc != EINPROGRESS) throw std::runtime_error("connect: " + asyncore::strerror(rc));
+    }
+    // Sends what the kernel takes and reads what has come back (at most `read_limit` bytes).
+    void pump(std::size_t read_limit = 1 << 20) {
+        if (sent < to_send.size()) {
+            ssize_t n = ::send(sock.fileno(), to_send.data() + sent, std::min<std::size_t>(to_send.size() - sent, 65536),
+                               MSG_NOSIGNAL);
+            if (n > 0) sent += static_cast<std::size_t>(n);
+        }
+        char buffer[65536];
+        ssize_t n = ::recv(sock.fileno(), buffer, std::min(sizeof buffer, read_limit), 0);
+        if (n > 0) received.append(buffer, static_cast<std::size_t>(n));
+    }
+    bool done() const { return received.size() >= to_send.size(); }
+};
+
+std::string random_bytes(std::size_t n, unsigned seed) {
+    std::mt19937 random(seed);
+    std::string bytes(n, '\0');
+    for (auto& c : bytes) c = static_cast<char>(random());
+    return bytes;
+}
+
+struct server_fixture {
+    asyncore::channel_map map;
+    std::ostringstream log;
+    std::unique_ptr<echo_server> server;
+    asyncore::address where;
+
+    server_fixture() {
+        server = std::make_unique<echo_server>(asyncore::address("127.0.0.1", 0), &map, log);
+        where = server->local_address();
+    }
+    bool serve_until(const std::function<bool()>& done, double seconds = patience) {
+        return testing::run_until(map, done, seconds, 0.001);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("a client's bytes come back unchanged", "[ex08]") {
+    server_fixture f;
+    client c(f.where);
+    c.to_send = "hello, echo\n";
+    INFO("hint: handle_read() recv()s and send()s the same bytes back");
+    REQUIRE(f.serve_until([&] { c.pump(); return c.done(); }));
+    CHECK(c.received == c.to_send);
+}
+
+TEST_CASE("each of 50 clients gets back exactly its own bytes", "[ex08]") {
+    server_fixture f;
+    std::vector<std::unique_ptr<client>> clients;
+    for (unsigned i = 0; i < 50; ++i) {
+        clients.push_back(std::make_unique<client>(f.where));
+        clients.back()->to_send = random_bytes(1000 + i * 37, i);
+    }
+    auto all_done = [&] {
+        bool done = true;
+        for (auto& c : clients) c->pump(), done = done && c->done();
+        return done;
+    };
+    INFO("hint: every connection needs its own handler: make one in handle_accepted()");
+    REQUIRE(f.serve_until(all_done));
+    for (auto& c : clients) CHECK(c->received == c->to_send);
+}
+
+TEST_CASE("the server logs one line per connection with the client's address", "[ex08]") {
+    server_fixture f;
+    client a(f.where), b(f.where);
+    a.to_send = b.to_send = "x";
+    REQUIRE(f.serve_until([&] { a.pump(); b.pump(); return a.done() && b.done(); }));
+    std::string expected = "connection from " + a.sock.getsockname().to_string() + "\n";
+    CHECK_THAT(f.log.str(), testing::contains(expected));
+    CHECK_THAT(f.log.str(), testing::contains("connection from " + b.sock.getsockname().to_string() + "\n"));
+}
+
+TEST_CASE("a client that resets does not disturb the others", "[ex08]") {
+    server_fixture f;
+    client steady(f.where), leaver(f.where);
+    steady.to_send = random_bytes(200000, 1);
+    leaver.to_send = random_bytes(200000, 2);
+    REQUIRE(f.serve_until([&] { steady.pump(16384); leaver.pump(); return leaver.received.size() > 1000; }));
+    testing::close_with_reset(leaver.sock);
+    INFO("hint: a reset ends in handle_close() for that client only");
+    REQUIRE(f.serve_until([&] { steady.pump(); return steady.done(); }));
+    CHECK(steady.received == steady.to_send);
+    REQUIRE(f.serve_until([&] { return f.map.size() == 2; }));  // the server and the steady client
+}
+
+TEST_CASE("a client that sends 8 MiB and reads slowly gets it all back while the server's buffer stays bounded",
+          "[ex08]") {
+    server_fixture f;
+    client c(f.where);
+    c.to_send = random_bytes(8 << 20, 3);
+    std::size_t most_buffered = 0;
+    auto step = [&] {
+        c.pump(8192);  // a slow reader
+        for (const auto& t : f.map.snapshot())
+            if (auto* handler = dynamic_cast<echo_handler*>(t.channel))
+                most_buffered = std::max(most_buffered, handler->out_buffer.size());
+        return c.done();
+    };
+    REQUIRE(f.serve_until(step, 60.0));
+    CHECK(c.received == c.to_send);
+    INFO("hint: readable() must say no while out_buffer holds more than high_water bytes: "
+         "otherwise a client that does not read makes the server's memory grow without end");
+    CHECK(most_buffered <= echo_handler::high_water + 65536);
+}
+
+TEST_CASE("a client that half-closes still gets its whole echo and then end of file", "[ex08]") {
+    server_fixture f;
+    client c(f.where);
+    c.to_send = random_bytes(1 << 20, 4);
+    REQUIRE(f.serve_until([&] { c.pump(4096); return c.sent == c.to_send.size(); }));
+    ::shutdown(c.sock.fileno(), SHUT_WR);  // "I have sent everything"
+    INFO("hint: end of file calls handle_eof(); finish sending out_buffer before you close");
+    REQUIRE(f.serve_until([&] { c.pump(); return c.done(); }));
+    CHECK(c.received == c.to_send);
+    CHECK(testing::at_eof(c.sock.fileno(), 2.0));
+}
+
+TEST_CASE("the echo_server program serves 900 concurrent clients under select()", "[ex08][program]") {
+    rlimit limit{};
+    ::getrlimit(RLIMIT_NOFILE, &limit);
+    if (limit.rlim_cur < 2048) {
+        limit.rlim_cur = std::min<rlim_t>(limit.rlim_max, 2048);
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+    testing::child_process server({ASYNCORE_PROGRAM, "--port", "0"});
+    auto first = server.read_line(patience);
+    INFO("the program's first line: " << first.value_or("(none)"));
+    REQUIRE(first);
+    auto port = testing::port_from_listening_line(*first);
+    REQUIRE(port != 0);
+    asyncore::address where("127.0.0.1", port);
+
+    std::vector<std::unique_ptr<client>> clients;
+    for (unsigned i = 0; i < 900; ++i) {
+        clients.push_back(std::make_unique<client>(where));
+        clients.back()->to_send = "client " + std::to_string(i) + " says " + random_bytes(64, i) + "\n";
+    }
+    std::vector<pollfd> fds;
+    for (auto& c : clients) fds.push_back({c->sock.fileno(), POLLIN | POLLOUT, 0});
+    auto deadline = testing::clock::now() + std::chrono::seconds(30);
+    std::size_t done = 0;
+    while (done < clients.size() && testing::clock::now() < deadline) {
+        ::poll(fds.data(), fds.size(), 100);
+        done = 0;
+        for (std::size_t i = 0; i < clients.size(); ++i) {
+            if (fds[i].revents) clients[i]->pump();
+            fds[i].events = clients[i]->sent < clients[i]->to_send.size() ? POLLIN | POLLOUT : POLLIN;
+            done += clients[i]->done();
+        }
+    }
+    INFO(done << " of 900 clients got their echo back");
+    REQUIRE(done == clients.size());
+    for (auto& c : clients) CHECK(c->received == c->to_send);
+}
