@@ -128,6 +128,39 @@ function(asyncore_integration_tests)
   asyncore_register_tests(${target} PREFIX "ch${chapter} integration: " LABELS "integration;chapter-${chapter}")
 endfunction()
 
+# A libFuzzer target, built with clang (the rest of the build may use another compiler) and run
+# for a bounded time as a test.
+#   asyncore_fuzz_target(<fuzz.cpp> <source>... [INCLUDES dir...] [CORPUS dir] [SECONDS n])
+find_program(ASYNCORE_CLANGXX NAMES clang++ clang++-14 DOC "clang++, for the libFuzzer targets")
+
+function(asyncore_fuzz_target fuzz_source)
+  asyncore_this_chapter()
+  cmake_parse_arguments(arg "" "CORPUS;SECONDS" "INCLUDES" ${ARGN})
+  get_filename_component(name "${fuzz_source}" NAME_WE)
+  set(test_name "ch${chapter}: fuzz ${name} for ${arg_SECONDS} s")
+  if(NOT ASYNCORE_CLANGXX)
+    add_test(NAME "${test_name}" COMMAND ${CMAKE_COMMAND} -E echo "clang++ is missing: ./course test installs it")
+    set_tests_properties("${test_name}" PROPERTIES LABELS "fuzz;chapter-${chapter}" WILL_FAIL TRUE)
+    return()
+  endif()
+  set(binary ${CMAKE_BINARY_DIR}/fuzz/${name})
+  set(sources ${CMAKE_CURRENT_SOURCE_DIR}/${fuzz_source} ${arg_UNPARSED_ARGUMENTS})
+  list(TRANSFORM arg_INCLUDES PREPEND "-I" OUTPUT_VARIABLE include_flags)
+  add_custom_command(OUTPUT ${binary}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/fuzz
+    COMMAND ${ASYNCORE_CLANGXX} -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined
+            -fno-sanitize-recover=all ${include_flags} ${sources} -o ${binary}
+    DEPENDS ${sources}
+    COMMENT "Building fuzz target ${name} with clang"
+    VERBATIM)
+  add_custom_target(${name} ALL DEPENDS ${binary})
+  # libFuzzer adds what it finds to the first corpus folder: give it a scratch copy.
+  set(scratch ${CMAKE_BINARY_DIR}/fuzz/${name}-corpus)
+  add_test(NAME "${test_name}"
+    COMMAND sh -c "rm -rf '${scratch}' && cp -r '${CMAKE_CURRENT_SOURCE_DIR}/${arg_CORPUS}' '${scratch}' && exec '${binary}' -max_total_time=${arg_SECONDS} -rss_limit_mb=2048 -print_final_stats=1 '${scratch}'")
+  set_tests_properties("${test_name}" PROPERTIES LABELS "fuzz;chapter-${chapter}" TIMEOUT 300)
+endfunction()
+
 # A Python asyncore program and its C++ twin must print the same trace of handler calls.
 #   asyncore_python_twin(<script.py> <cpp target> [ARGS args...])
 function(asyncore_python_twin script program)

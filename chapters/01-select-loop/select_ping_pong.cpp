@@ -23,7 +23,8 @@ public:
     void handle_read() override {
         char text[16] = {};
         ssize_t got = ::recv(fileno(), text, sizeof text - 1, 0);
-        if (got <= 0) {  // the other player left: the game is over for us too
+        if (got < 0) return;  // nothing there after all (EAGAIN): a spurious wake-up, not an ending
+        if (got == 0) {       // end of file: the other player left, the game is over for us too
             std::cout << name_ << ": the other side closed, closing too\n";
             close();
             return;

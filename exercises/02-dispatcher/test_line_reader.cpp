@@ -94,7 +94,7 @@ TEST_CASE("a burst of 100000 lines is read completely and in order", "[ex02]") {
     });
     bool complete = testing::run_until(f.map, [&] { return f.reader->lines.size() >= 100000; }, 10.0);
     writer.join();
-    INFO("hint: read everything that arrives, every time handle_read() runs");
+    INFO("hint: each time handle_read() runs, recv() what arrived and keep every complete line");
     REQUIRE(written);
     REQUIRE(complete);
     CHECK(f.reader->lines.front() == "line 0");

@@ -105,7 +105,10 @@ void dispatcher::connect(const address& where) {
     connected = false;
     connecting = true;
     int err = sock().connect_ex(where);
-    if (err == EINPROGRESS || err == EALREADY || would_block(err)) {
+    // Python also waits on EWOULDBLOCK, Windows' word for "in progress". On Linux, EAGAIN means
+    // nothing is under way (a Unix socket whose listener's queue is full): waiting for it would
+    // report a connection that does not exist, so it is thrown like any other failure.
+    if (err == EINPROGRESS || err == EALREADY) {
         addr = where;  // the loop finishes the job: handle_connect_event()
         return;
     }

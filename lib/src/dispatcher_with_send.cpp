@@ -42,18 +42,22 @@ void dispatcher_with_send::initiate_send() {
 }
 // [initiate_send]
 
+// [handle_write]
 void dispatcher_with_send::handle_write() { initiate_send(); }
+// [handle_write]
 
 // [writable]
 bool dispatcher_with_send::writable() { return !connected || !out_buffer.empty(); }
 // [writable]
 
+// [send]
 std::size_t dispatcher_with_send::send(std::string_view data) {
     if (debug) log_info("sending " + preview(data));
     out_buffer.append(data);
     initiate_send();
     return data.size();
 }
+// [send]
 
 #if ASYNCORE_CHAPTER >= 7
 void dispatcher_with_send::shutdown_when_done() {

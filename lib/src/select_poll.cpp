@@ -106,8 +106,8 @@ void sleep_for(double timeout) {
 // [poll]
 void poll(double timeout, channel_map* map) {
     channel_map& channels = map ? *map : socket_map;
-    if (channels.empty()) return;
     channel_map::pass pass(channels);  // channels closed during the pass outlive it
+    if (channels.empty()) return;      // (the pass still buries channels closed before it)
 
     interest ready = ask_channels(channels);
     if (ready.max_fd < 0) {  // nobody wants anything: just let the time pass

@@ -5,12 +5,23 @@
 
 namespace asyncore {
 
+namespace {
+
+// clear() gives back storage larger than this: one burst of megabytes should not stay reserved
+// for the rest of a long-lived connection. Smaller storage is kept, to be reused.
+constexpr std::size_t kept_capacity = std::size_t{1} << 20;
+
+}  // namespace
+
+// [append_front]
 void send_buffer::append(std::string_view data) { bytes_.append(data); }
 
 std::string_view send_buffer::front(std::size_t most) const noexcept {
     return std::string_view(bytes_).substr(head_, most);
 }
+// [append_front]
 
+// [consume]
 void send_buffer::consume(std::size_t n) noexcept {
     head_ += std::min(n, size());
     if (head_ == bytes_.size()) {
@@ -22,9 +33,13 @@ void send_buffer::consume(std::size_t n) noexcept {
         head_ = 0;
     }
 }
+// [consume]
 
 void send_buffer::clear() noexcept {
-    bytes_.clear();
+    if (bytes_.capacity() > kept_capacity)
+        std::string().swap(bytes_);  // clear() alone would keep the memory
+    else
+        bytes_.clear();
     head_ = 0;
 }
 

@@ -108,6 +108,15 @@ inline bool at_eof(int fd, double seconds = patience) {
     return ::recv(fd, &c, 1, MSG_PEEK) == 0;
 }
 
+// True once the other end of `fd` is gone: end of file, or a reset. A TCP socket closed with
+// unread data in its receive queue sends a reset instead of a FIN (RFC 1122 4.2.2.13).
+inline bool peer_gone(int fd, double seconds = patience) {
+    if (!wait_fd(fd, POLLIN, seconds)) return false;
+    char c;
+    ssize_t n = ::recv(fd, &c, 1, MSG_PEEK);
+    return n == 0 || (n < 0 && errno == ECONNRESET);
+}
+
 // A list of what happened, in order; compared whole in the tests.
 struct trace {
     std::vector<std::string> events;

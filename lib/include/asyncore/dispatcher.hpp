@@ -176,8 +176,8 @@ public:
     /// \throws std::system_error for any other error. \chapter{02}
     virtual std::size_t send(std::string_view data);
     /// Reads up to `buffer_size` bytes. An empty result means one of three things: end of file
-    /// or a vanished peer (handle_close() was called, and `connected` is now false), or no data
-    /// after all (a spurious wake-up; asyncore raises here and loses the channel, bpo-16133).
+    /// or a vanished peer (handle_close() was called; the default closes the channel), or no
+    /// data after all (a spurious wake-up; asyncore raises here and loses the channel, bpo-16133).
     /// \throws std::system_error for any other error. \chapter{02}
     std::string recv(std::size_t buffer_size);
     /// recv() into a buffer of yours, saving an allocation per read. Returns the byte count.
@@ -203,7 +203,9 @@ public:
     /// job in handle_connect_event(). A connect that succeeds at once (a Unix socket, say) calls
     /// handle_connect() before returning.
     /// \throws std::system_error if the connect fails at once; the channel then stays registered
-    /// with `connecting` set, as in Python, and the caller should close() it. \chapter{05}
+    /// with `connecting` set, as in Python, and the caller should close() it. Unlike Python,
+    /// `EAGAIN` (a Unix socket whose listener's queue is full) is such a failure: nothing is in
+    /// progress, so there is nothing for the loop to wait for. \chapter{05}
     void connect(const address& where);
     /// Resolves `host` (blocking, see address::resolve()) for this socket's family, then connects.
     /// \chapter{05}
@@ -259,7 +261,7 @@ private:
 ///
 /// The map keeps the channel alive while it is registered and destroys it after the loop pass in
 /// which it closes. The returned pointer may be kept or dropped.
-/// \chapter{01}
+/// \chapter{02}
 template <class T, class... Args>
 std::shared_ptr<T> make(Args&&... args) {
     static_assert(std::is_base_of_v<dispatcher, T>, "asyncore::make makes dispatchers");

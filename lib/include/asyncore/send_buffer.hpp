@@ -25,7 +25,7 @@ public:
     std::string_view front(std::size_t most) const noexcept;
     /// Drops `n` bytes from the front (the ones just sent).
     void consume(std::size_t n) noexcept;
-    /// Drops everything.
+    /// Drops everything. Storage above 1 MiB is given back; smaller storage is kept for reuse.
     void clear() noexcept;
     /// How many bytes wait.
     std::size_t size() const noexcept { return bytes_.size() - head_; }
@@ -33,6 +33,8 @@ public:
     bool empty() const noexcept { return size() == 0; }
     /// Everything waiting, as one view.
     std::string_view view() const noexcept { return front(size()); }
+    /// Bytes of memory reserved, sent part included (a drained buffer keeps at most 1 MiB).
+    std::size_t capacity() const noexcept { return bytes_.capacity(); }
 
 private:
     std::string bytes_;

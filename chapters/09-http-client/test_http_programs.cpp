@@ -1,0 +1,187 @@
+// Capstone 09, black-box: http_client against Python's http.server (software nobody here wrote)
+// serving random binary files, and against servers that misbehave on purpose.
+#include "process.hpp"
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+namespace {
+
+using testing::child_process;
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream all;
+    all << in.rdbuf();
+    return all.str();
+}
+
+// A folder of random binary files: name -> contents.
+struct sample_files {
+    std::string dir;
+    std::vector<std::pair<std::string, std::string>> files;
+    sample_files() {
+        char pattern[] = "/tmp/http_client_test_XXXXXX";
+        dir = ::mkdtemp(pattern);
+        std::mt19937 random(2024);
+        for (std::size_t size : {std::size_t(0), std::size_t(1), std::size_t(1000), std::size_t(65537),
+                                 std::size_t(1) << 20, std::size_t(20) << 20}) {
+            std::string bytes(size, '\0');
+            for (auto& c : bytes) c = static_cast<char>(random());
+            std::string name = "random_" + std::to_string(size) + ".bin";
+            std::ofstream(dir + "/" + name, std::ios::binary) << bytes;
+            files.emplace_back(name, std::move(bytes));
+        }
+    }
+    ~sample_files() { std::system(("rm -rf '" + dir + "'").c_str()); }
+};
+
+// Python's http.server on a free port; returns the port it printed.
+std::uint16_t start_http_server(child_process& server) {
+    auto line = server.read_line(10.0);
+    INFO("http.server said: " << line.value_or("(nothing)"));
+    REQUIRE(line);
+    auto at = line->find(" port ");
+    REQUIRE(at != std::string::npos);
+    return static_cast<std::uint16_t>(std::stoul(line->substr(at + 6)));
+}
+
+// Accepts one connection on a raw loopback socket, reads the request, answers `bytes`, closes.
+class one_shot_server {
+public:
+    explicit one_shot_server(std::string bytes) : listener_(asyncore::socket::create()) {
+        listener_.bind(asyncore::address("127.0.0.1", 0));
+        listener_.listen(1);
+        port_ = listener_.getsockname().port();
+        thread_ = std::thread([this, bytes = std::move(bytes)] {
+            if (!testing::wait_fd(listener_.fileno(), POLLIN, 10.0)) return;
+            auto conn = listener_.accept();
+            if (!conn) return;
+            std::string request;
+            while (request.find("\r\n\r\n") == std::string::npos && testing::wait_fd(conn->first.fileno(), POLLIN, 5.0)) {
+                char buffer[4096];
+                ssize_t n = ::recv(conn->first.fileno(), buffer, sizeof buffer, 0);
+                if (n <= 0) break;
+                request.append(buffer, static_cast<std::size_t>(n));
+            }
+            testing::write_all(conn->first.fileno(), bytes);
+        });
+    }
+    ~one_shot_server() { thread_.join(); }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+
+private:
+    asyncore::socket listener_;
+    std::uint16_t port_;
+    std::thread thread_;
+};
+
+struct run_result {
+    int status;
+    std::string output;
+};
+
+run_result run(std::vector<std::string> args) {
+    args.insert(args.begin(), PROGRAM_HTTP_CLIENT);
+    child_process client(args, true);
+    run_result r;
+    r.output = client.read_all(60.0);
+    r.status = client.wait(60.0);
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("http_client fetches random binary files from Python's http.server byte for byte", "[http][python]") {
+    sample_files files;
+    child_process server({PYTHON311, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", files.dir});
+    auto port = start_http_server(server);
+    for (const auto& [name, bytes] : files.files) {
+        std::string out = files.dir + "/fetched_" + name;
+        auto r = run({"-o", out, "http://127.0.0.1:" + std::to_string(port) + "/" + name});
+        INFO(name << ": " << r.output);
+        CHECK(r.status == 0);
+        CHECK(slurp(out) == bytes);
+    }
+}
+
+TEST_CASE("http_client decodes a chunked download byte for byte", "[http][python]") {
+    sample_files files;
+    child_process server({PYTHON311, "-u", CHAPTER_DIR "/chunked_server.py", files.dir});
+    auto line = server.read_line(10.0);
+    REQUIRE(line);
+    auto port = testing::port_from_listening_line(*line);
+    for (const auto& [name, bytes] : files.files) {
+        std::string out = files.dir + "/chunked_" + name;
+        auto r = run({"-o", out, "http://127.0.0.1:" + std::to_string(port) + "/" + name});
+        INFO(name << ": " << r.output);
+        CHECK(r.status == 0);
+        CHECK(slurp(out) == bytes);
+    }
+}
+
+TEST_CASE("http_client -i writes the status line and headers, then the body, to stdout", "[http][contract]") {
+    sample_files files;
+    child_process server({PYTHON311, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", files.dir});
+    auto port = start_http_server(server);
+    auto r = run({"-i", "http://127.0.0.1:" + std::to_string(port) + "/random_1000.bin"});
+    CHECK(r.status == 0);
+    CHECK(r.output.rfind("HTTP/1.0 200 OK\r\n", 0) == 0);
+    auto blank = r.output.find("\r\n\r\n");
+    REQUIRE(blank != std::string::npos);
+    CHECK(r.output.substr(blank + 4) == files.files[2].second);
+}
+
+TEST_CASE("http_client exits 0 for a complete 404 response", "[http][contract]") {
+    sample_files files;
+    child_process server({PYTHON311, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", files.dir});
+    auto port = start_http_server(server);
+    auto r = run({"-i", "http://127.0.0.1:" + std::to_string(port) + "/no_such_file"});
+    CHECK(r.status == 0);
+    CHECK(r.output.rfind("HTTP/1.0 404 ", 0) == 0);
+}
+
+TEST_CASE("http_client refuses https and bad URLs in one line with exit status 2", "[http][contract]") {
+    auto https = run({"https://127.0.0.1/"});
+    CHECK(https.status == 2);
+    CHECK(https.output == "http_client: https is not supported: this client speaks plain HTTP only: 'https://127.0.0.1/'\n");
+    for (std::string bad : {"127.0.0.1/", "http:///path", "http://host:99999/", "ftp://host/", "http://[::1/"}) {
+        auto r = run({bad});
+        INFO(bad << " -> " << r.output);
+        CHECK(r.status == 2);
+        CHECK(r.output.rfind("http_client: ", 0) == 0);
+        CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
+    }
+    auto usage = run({});
+    CHECK(usage.status == 2);
+    CHECK_THAT(usage.output, testing::contains("usage: http_client"));
+}
+
+TEST_CASE("http_client reports a refused connection in one line with exit status 1", "[http][contract]") {
+    auto closed = asyncore::socket::create();
+    closed.bind(asyncore::address("127.0.0.1", 0));
+    auto r = run({"http://127.0.0.1:" + std::to_string(closed.getsockname().port()) + "/"});
+    CHECK(r.status == 1);
+    CHECK_THAT(r.output, testing::contains("Connection refused"));
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
+}
+
+TEST_CASE("http_client reports a malformed response in one line with exit status 1", "[http][contract]") {
+    one_shot_server server("this is not HTTP\r\n\r\n");
+    auto r = run({server.url()});
+    CHECK(r.status == 1);
+    CHECK(r.output == "http_client: not an HTTP/1.x status line: 'this is not HTTP'\n");
+}
+
+TEST_CASE("http_client reports a truncated response in one line with exit status 1", "[http][contract]") {
+    one_shot_server server("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly this");
+    auto r = run({server.url()});
+    CHECK(r.status == 1);
+    CHECK_THAT(r.output, testing::contains("truncated response"));
+    INFO("the body that did arrive is still written: nothing is lost");
+    CHECK(r.output.rfind("only this", 0) == 0);
+}

@@ -1,0 +1,36 @@
+// Capstone 09: the incremental HTTP response parser. Read chapters/09-http-client/README.md first.
+// Check your work with:  ./course check 09
+#include "response_parser.hpp"
+
+namespace http {
+
+response_parser::response_parser(body_sink on_body, bool head_request)
+    : on_body_(std::move(on_body)), head_request_(head_request) {}
+
+const std::string* response_parser::header(std::string_view name) const {
+    // TODO 1: the value of the first header whose name equals `name`, ignoring case.
+    (void)name;
+    return nullptr;
+}
+
+void response_parser::feed(std::string_view data) {
+    // TODO 2: a loop over `data` driven by stage_ (the header lists the stages):
+    //   status_line   "HTTP/1.x NNN reason": check it, keep status_ and reason_
+    //   header_line   "Name: value" until an empty line; then decide how the body is framed
+    //                 (RFC 9112 6.3): no body for HEAD, 1xx, 204, 304; chunked if the last
+    //                 Transfer-Encoding is chunked; else Content-Length; else until close.
+    //   body_length   pass up to left_ bytes to on_body_
+    //   chunk_size / chunk_data / chunk_end / trailer_line   the chunked format
+    //   body_until_close   everything goes to on_body_
+    // A line may arrive in pieces: keep the part you have in line_. Keep the status line and
+    // headers exactly as received in head_ (for -i), and refuse a head over max_head_size.
+    // Throw protocol_error (one clear line) for anything malformed.
+    (void)data;
+}
+
+void response_parser::finish() {
+    // TODO 3: the connection closed. A body "until close" is now complete; anything else that
+    //         is not done() is a truncated response: throw protocol_error.
+}
+
+}  // namespace http

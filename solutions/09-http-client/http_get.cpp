@@ -1,0 +1,78 @@
+// Capstone 09, a solution: one HTTP GET on the loop.
+#include "http_get.hpp"
+
+namespace http {
+
+http_get::http_get(const url& target, const asyncore::address& server, std::ostream& out, bool include_head,
+                   asyncore::channel_map* map)
+    : dispatcher_with_send(map),
+      target_(target),
+      out_(out),
+      include_head_(include_head),
+      parser_([this](std::string_view piece) { write_body(piece); }) {
+    create_socket(server.family(), SOCK_STREAM);
+    connect(server);
+}
+
+// [request]
+std::string http_get::request_for(const url& target) {
+    return "GET " + target.target + " HTTP/1.1\r\n" +
+           "Host: " + target.host_header() + "\r\n" +
+           "User-Agent: asyncore-cpp-http_client/0.1\r\n"
+           "Accept: */*\r\n"
+           "Connection: close\r\n"
+           "\r\n";
+}
+// [request]
+
+// [handlers]
+void http_get::handle_connect() { send(request_for(target_)); }
+
+void http_get::handle_read() {
+    static char buffer[65536];
+    std::size_t got = recv_into(buffer, sizeof buffer);
+    if (got == 0) return;  // end of file went to handle_eof(); or nothing after all
+    last_heard_ = std::chrono::steady_clock::now();
+    parser_.feed(std::string_view(buffer, got));  // a protocol_error goes to handle_error()
+    if (parser_.done()) complete();
+}
+
+void http_get::handle_eof() {
+    parser_.finish();  // a truncated response throws: handle_error() reports it
+    complete();
+}
+
+void http_get::handle_close() { fail("connection reset by the server before the response was complete"); }
+
+void http_get::handle_error() {
+    try {
+        throw;
+    } catch (const std::exception& e) {
+        fail(e.what());
+    } catch (...) {
+        fail("unknown error");
+    }
+}
+// [handlers]
+
+void http_get::write_body(std::string_view piece) {
+    if (include_head_ && !head_written_) {
+        out_ << parser_.head();
+        head_written_ = true;
+    }
+    out_.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+}
+
+void http_get::complete() {
+    write_body({});  // the head, for -i, even when there is no body
+    out_.flush();
+    complete_ = true;
+    close();
+}
+
+void http_get::fail(std::string why) {
+    if (!complete_ && error_.empty()) error_ = std::move(why);
+    close();
+}
+
+}  // namespace http
