@@ -45,6 +45,7 @@ address::address(std::string_view host, std::uint16_t port) : storage_{} {
     *this = address(found->ai_addr, found->ai_addrlen);
 }
 
+// [resolve]
 address address::resolve(std::string_view host, std::uint16_t port, int family) {
     int status = 0;
     auto found = lookup(host, port, family, AI_NUMERICSERV, &status);
@@ -55,6 +56,7 @@ address address::resolve(std::string_view host, std::uint16_t port, int family) 
     }
     return address(found->ai_addr, found->ai_addrlen);
 }
+// [resolve]
 
 #if ASYNCORE_CHAPTER >= 5
 address address::unix_path(std::string_view path) {

@@ -125,10 +125,12 @@ void dispatcher::connect(std::string_view host, std::uint16_t port) {
     int family = sock().getsockopt(SOL_SOCKET, SO_DOMAIN);
     connect(address::resolve(host, port, family));
 }
+// [connect_by_name]
 #endif
 
 #if ASYNCORE_CHAPTER >= 7
 void dispatcher::shutdown(int how) { sock().shutdown(how); }
+// [connect_by_name]
 #endif
 
 }  // namespace asyncore

@@ -16,6 +16,7 @@ namespace asyncore {
 
 namespace {
 
+// [ignore_sigpipe]
 // Leaves a handler the program installed alone; only the default (terminate) is replaced.
 void ignore_sigpipe_if_default() {
     static const bool done = [] {
@@ -26,6 +27,7 @@ void ignore_sigpipe_if_default() {
     }();
     (void)done;
 }
+// [ignore_sigpipe]
 
 void set_nonblocking(int fd) {
     int flags = ::fcntl(fd, F_GETFL);
@@ -34,10 +36,12 @@ void set_nonblocking(int fd) {
 
 }  // namespace
 
+// [file_wrapper_dup]
 file_wrapper::file_wrapper(int fd) : fd_(::fcntl(fd, F_DUPFD_CLOEXEC, 0)) {
     if (fd_ < 0) throw_errno(errno, "dup of fd " + std::to_string(fd));
     ignore_sigpipe_if_default();
 }
+// [file_wrapper_dup]
 
 file_wrapper::~file_wrapper() {
     try {
@@ -54,6 +58,7 @@ void file_wrapper::close() {
 }
 // [file_wrapper_close]
 
+// [file_wrapper_io]
 ssize_t file_wrapper::recv(void* buffer, std::size_t size) noexcept { return ::read(fd_, buffer, size); }
 
 ssize_t file_wrapper::send(const void* data, std::size_t size) noexcept { return ::write(fd_, data, size); }
@@ -62,7 +67,9 @@ int file_wrapper::getsockopt(int level, int option) const {
     if (level == SOL_SOCKET && option == SO_ERROR) return 0;
     throw_errno(ENOPROTOOPT, "file_wrapper::getsockopt: only (SOL_SOCKET, SO_ERROR) is supported");
 }
+// [file_wrapper_io]
 
+// [file_dispatcher]
 file_dispatcher::file_dispatcher(int fd, channel_map* map) : dispatcher(map) {
     connected = true;
     set_file(fd);
@@ -70,6 +77,7 @@ file_dispatcher::file_dispatcher(int fd, channel_map* map) : dispatcher(map) {
 }
 
 void file_dispatcher::set_file(int fd) { set_stream(std::make_unique<file_wrapper>(fd)); }
+// [file_dispatcher]
 
 }  // namespace asyncore
 #endif

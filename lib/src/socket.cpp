@@ -65,7 +65,9 @@ ssize_t socket::send(const void* data, std::size_t size) noexcept {
 }
 // [send_nosignal]
 
+// [pending_error]
 int socket::pending_error() { return getsockopt(SOL_SOCKET, SO_ERROR); }
+// [pending_error]
 
 address socket::getpeername() const {
     sockaddr_storage raw{};
@@ -134,11 +136,13 @@ int socket::connect_ex(const address& where) noexcept {
     if (::connect(fd_, where.data(), where.size()) == 0) return 0;
     // An interrupted non-blocking connect goes on in the background, exactly like EINPROGRESS.
     return errno == EINTR ? EINPROGRESS : errno;
+// [connect_ex]
 }
 #endif
 
 #if ASYNCORE_CHAPTER >= 7
 void socket::shutdown(int how) {
+// [connect_ex]
     if (::shutdown(fd_, how) != 0 && errno != ENOTCONN) throw_errno(errno, "shutdown");
 }
 #endif

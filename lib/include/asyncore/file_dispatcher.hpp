@@ -39,9 +39,11 @@ public:
     ssize_t recv(void* buffer, std::size_t size) noexcept override;
     /// `write(2)`: returns the count, or -1 with `errno` set (`EPIPE` when the reader is gone).
     ssize_t send(const void* data, std::size_t size) noexcept override;
+    // [pending_error]
     /// Always 0: a file has no pending socket error, and the dispatcher's `SO_ERROR` checks
     /// must pass on files too.
     int pending_error() override { return 0; }
+    // [pending_error]
     /// The same as recv(): Python's `file_wrapper.read`.
     ssize_t read(void* buffer, std::size_t size) noexcept { return recv(buffer, size); }
     /// The same as send(): Python's `file_wrapper.write`.

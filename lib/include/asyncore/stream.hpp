@@ -19,6 +19,7 @@ namespace asyncore {
 /// The I/O calls are thin: they return what the system call returned and leave `errno` set, so
 /// the dispatcher decides what "would block" and "peer gone" mean, in one place.
 /// \chapter{01}
+// [stream]
 class stream {
 public:
     virtual ~stream() = default;
@@ -46,5 +47,6 @@ public:
     virtual int pending_error() = 0;
 #endif
 };
+// [stream]
 
 }  // namespace asyncore
