@@ -1,0 +1,68 @@
+// Exercise 07: two channels that close each other safely. The tests use these declarations; you
+// write relay.cpp. Leave this file as it is.
+#pragma once
+
+#include <asyncore/asyncore.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+/// What the ends of a relay report, in order: "a closed", "b error: bad input", "a destroyed".
+using relay_log = std::vector<std::string>;
+
+/// One end of a relay: a connected socket whose incoming bytes go out through its partner, the
+/// other end. The two ends live and die together: when either one's peer leaves (end of file,
+/// a reset) or one of its handlers throws, both ends close, each exactly once.
+class relay_end : public asyncore::dispatcher_with_send {
+public:
+    /// Read at most this many bytes at a time.
+    static constexpr std::size_t chunk = 64 * 1024;
+
+    /// Given: wraps `sock` (registering it in `map`) as the end called `label`, reporting to `log`.
+    relay_end(asyncore::socket sock, asyncore::channel_map& map, std::string label, relay_log& log)
+        : dispatcher_with_send(std::move(sock), &map), name(std::move(label)), log_(log) {}
+    /// Given: reports "<name> destroyed". With make_relay() that happens after the loop pass in
+    /// which the end closed.
+    ~relay_end() override { note("destroyed"); }
+
+    /// "a" or "b": how the log names this end.
+    const std::string name;
+    /// The other end. A weak_ptr: each end knows the other without keeping it alive, so when the
+    /// map lets go of both, both are destroyed (two shared_ptrs at each other would never be).
+    std::weak_ptr<relay_end> partner;
+    /// Bytes read from this end's socket and handed to the partner.
+    std::size_t bytes_forwarded = 0;
+    /// Given to the program (the tests set it): called with every piece this end reads, before
+    /// the piece is forwarded. A logger or a protocol check hangs here; a check that dislikes
+    /// the data throws, and the relay must end.
+    std::function<void(std::string_view)> inspect;
+
+    /// Reads what arrived, lets `inspect` see it, and sends it on through the partner. TODO
+    void handle_read() override;
+    /// This end's peer is gone (or this end must end): closes both ends, each once. TODO
+    void handle_close() override;
+    /// A handler of this end threw: reports "<name> error: <what()>", then ends the relay. TODO
+    void handle_error() override;
+
+protected:
+    /// Given: appends "<name> <what>" to the log.
+    void note(const std::string& what) { log_.push_back(name + " " + what); }
+
+private:
+    relay_log& log_;
+    bool ended_ = false;  // yours to use: has this end closed already?
+};
+
+/// The two ends of one relay. Weak: the map owns the ends, not whoever holds this.
+struct relay {
+    std::weak_ptr<relay_end> a;  ///< The end called "a".
+    std::weak_ptr<relay_end> b;  ///< The end called "b".
+};
+
+/// Makes a relay between `a` and `b`: two relay_end objects named "a" and "b", owned by `map`
+/// (asyncore::make), each the other's partner. TODO
+relay make_relay(asyncore::socket a, asyncore::socket b, asyncore::channel_map& map, relay_log& log);

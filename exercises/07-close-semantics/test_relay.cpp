@@ -1,0 +1,301 @@
+// Exercise 07: the checks your relay must pass. Each test builds a relay between two real
+// sockets, plays the two peers from here, and runs the real loop.
+#include "close_helpers.hpp"
+#include "relay.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace {
+
+std::size_t count(const relay_log& log, const std::string& entry) {
+    return static_cast<std::size_t>(std::count(log.begin(), log.end(), entry));
+}
+
+std::string show(const relay_log& log) {
+    std::string text = "the log:";
+    for (const auto& entry : log) text += " [" + entry + "]";
+    return log.empty() ? "the log is empty" : text;
+}
+
+// Takes what has arrived on a non-blocking socket, without waiting; sets `eof` at its end.
+void drain(int fd, std::string& into, bool& eof) {
+    char buffer[65536];
+    for (;;) {
+        ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+        if (n > 0) {
+            into.append(buffer, static_cast<std::size_t>(n));
+        } else {
+            if (n == 0) eof = true;
+            return;
+        }
+    }
+}
+
+// A relay between two sockets, and the two peers the test plays: a_peer talks to end "a",
+// b_peer to end "b". `log` is declared first: the ends write to it as the map destroys them.
+struct relay_fixture {
+    relay_log log;
+    asyncore::channel_map map;
+    asyncore::socket a_peer, b_peer;
+    relay r;
+    std::string to_a_peer, to_b_peer;  // what each peer has received
+    bool a_peer_eof = false, b_peer_eof = false;
+
+    explicit relay_fixture(bool tcp = false) {
+        auto [a, ap] = tcp ? testing::tcp_pair() : testing::socket_pair();
+        auto [b, bp] = tcp ? testing::tcp_pair() : testing::socket_pair();
+        a_peer = std::move(ap);
+        b_peer = std::move(bp);
+        r = make_relay(std::move(a), std::move(b), map, log);
+    }
+    // The two ends, or a failed REQUIRE with a hint if make_relay() did not make them.
+    std::pair<std::shared_ptr<relay_end>, std::shared_ptr<relay_end>> ends() {
+        auto a = r.a.lock(), b = r.b.lock();
+        INFO("hint: make_relay() must make both ends with asyncore::make<relay_end>(...) and return them; "
+             "made any other way, nothing keeps them alive after make_relay() returns");
+        REQUIRE(a);
+        REQUIRE(b);
+        return {a, b};
+    }
+    // Waits until both ends have an event waiting (data, or end of file), so that one pass sees both.
+    void wait_both_readable() {
+        auto [a, b] = ends();
+        REQUIRE(testing::wait_fd(a->fileno(), POLLIN));
+        REQUIRE(testing::wait_fd(b->fileno(), POLLIN));
+    }
+    // Runs the loop, reading both peers as it goes, until `done()` or the time limit.
+    bool run_until(const std::function<bool()>& done, double seconds = testing::patience) {
+        return testing::run_until(map, [&] {
+            if (a_peer.fileno() >= 0) drain(a_peer.fileno(), to_a_peer, a_peer_eof);
+            if (b_peer.fileno() >= 0) drain(b_peer.fileno(), to_b_peer, b_peer_eof);
+            return done();
+        }, seconds);
+    }
+    // Both ends report "closed" exactly once.
+    void check_closed_once_each() {
+        INFO(show(log));
+        INFO("hint: handle_close() must close this end and its partner, and note(\"closed\") once per end, "
+             "however many times it is called");
+        CHECK(count(log, "a closed") == 1);
+        CHECK(count(log, "b closed") == 1);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("make_relay gives two ends that the map owns and that are each other's partner", "[ex07][lifetime]") {
+    relay_fixture f;
+    auto [a, b] = f.ends();
+    CHECK(a->name == "a");
+    CHECK(b->name == "b");
+    CHECK(f.map.size() == 2);
+    CHECK(f.map.get(a->fileno()) == a.get());
+    CHECK(f.map.get(b->fileno()) == b.get());
+    {
+        INFO("hint: set each end's `partner` to the other end");
+        CHECK(a->partner.lock() == b);
+        CHECK(b->partner.lock() == a);
+    }
+    a.reset();
+    b.reset();
+    INFO("hint: only the map may own an end. Another shared_ptr to it (kept in a static, say) would keep "
+         "it alive after it closes");
+    CHECK(f.r.a.use_count() == 1);
+    CHECK(f.r.b.use_count() == 1);
+}
+
+TEST_CASE("bytes sent to either peer come out at the other peer", "[ex07][forward]") {
+    relay_fixture f;
+    auto [a, b] = f.ends();
+    testing::write_all(f.a_peer.fileno(), "ping from a's side");
+    testing::write_all(f.b_peer.fileno(), "pong from b's side");
+
+    bool arrived = f.run_until([&] { return f.to_b_peer.size() >= 18 && f.to_a_peer.size() >= 18; });
+    INFO("b's peer got \"" << f.to_b_peer << "\", a's peer got \"" << f.to_a_peer << "\"");
+    INFO("hint: handle_read() must recv() and send() what it got through partner.lock()");
+    REQUIRE(arrived);
+    CHECK(f.to_b_peer == "ping from a's side");
+    CHECK(f.to_a_peer == "pong from b's side");
+    CHECK(a->bytes_forwarded == 18);
+    CHECK(b->bytes_forwarded == 18);
+    INFO(show(f.log));
+    CHECK(f.log.empty());
+}
+
+TEST_CASE("when one peer closes both ends close once and are destroyed after that pass", "[ex07][close]") {
+    relay_fixture f;
+    testing::write_all(f.a_peer.fileno(), "last words");
+    {
+        f.ends();
+        INFO("hint: handle_read() must forward what it reads to the partner");
+        REQUIRE(f.run_until([&] { return f.to_b_peer == "last words"; }));
+    }
+    const int a_fd = f.ends().first->fileno();
+    f.a_peer.close();
+    REQUIRE(testing::wait_fd(a_fd, POLLIN));
+
+    asyncore::poll(testing::patience, &f.map);
+
+    INFO(show(f.log));
+    INFO("hint: a's recv() met end of file and called handle_close(): it must close a and b");
+    f.check_closed_once_each();
+    REQUIRE(f.log.size() == 4);
+    INFO("hint: the map destroys ends it owns only after the pass in which they closed");
+    CHECK(count(f.log, "a destroyed") == 1);
+    CHECK(count(f.log, "b destroyed") == 1);
+    CHECK(f.log[2].find("destroyed") != std::string::npos);
+    CHECK(f.log[3].find("destroyed") != std::string::npos);
+    CHECK(f.r.a.expired());
+    CHECK(f.r.b.expired());
+    CHECK(f.map.empty());
+    INFO("b's peer must see the connection end, after the bytes forwarded before");
+    CHECK(testing::at_eof(f.b_peer.fileno()));
+}
+
+TEST_CASE("a reset on one side closes both ends once and is not an error", "[ex07][close]") {
+    relay_fixture f(true);  // loopback TCP: a reset is a TCP thing (SO_LINGER 0 sends an RST)
+    const int a_fd = f.ends().first->fileno();
+    testing::close_with_reset(f.a_peer);
+    REQUIRE(testing::wait_for_error(a_fd));
+
+    bool ended = f.run_until([&] { return f.map.empty(); });
+    INFO(show(f.log));
+    INFO("hint: recv() turns ECONNRESET into handle_close(), like end of file");
+    REQUIRE(ended);
+    f.check_closed_once_each();
+    for (const auto& entry : f.log) {
+        INFO("a reset is an ordinary way for a peer to leave, not an error: " << entry);
+        CHECK(entry.find("error") == std::string::npos);
+    }
+    CHECK(testing::at_eof(f.b_peer.fileno()));
+}
+
+TEST_CASE("when both peers leave in the same pass each end closes exactly once", "[ex07][close]") {
+    relay_fixture f;
+    f.ends();
+    f.a_peer.close();
+    f.b_peer.close();
+    f.wait_both_readable();
+
+    asyncore::poll(testing::patience, &f.map);
+
+    INFO("hint: a.handle_close() closes b; b's own end of file never arrives (b left the map), but a "
+         "handle_close() that calls the partner's handle_close() gets called back: stop the ping-pong "
+         "with a flag set before the call");
+    f.check_closed_once_each();
+    CHECK(f.map.empty());
+    CHECK(f.r.a.expired());
+    CHECK(f.r.b.expired());
+}
+
+TEST_CASE("the partner's ready events are dropped in the pass where the relay ends", "[ex07][close]") {
+    relay_fixture f;
+    auto [a, b] = f.ends();
+    REQUIRE(a->fileno() < b->fileno());  // a's read event comes first in the pass
+    std::vector<std::string> b_saw;
+    b->inspect = [&](std::string_view data) { b_saw.emplace_back(data); };
+    a.reset();
+    b.reset();
+    testing::write_all(f.b_peer.fileno(), "too late");
+    f.a_peer.close();
+    f.wait_both_readable();
+
+    asyncore::poll(testing::patience, &f.map);
+
+    INFO(show(f.log));
+    INFO("hint: a read end of file and must close b too, before b's turn in the same pass");
+    f.check_closed_once_each();
+    INFO("b was ready to read \"too late\", but it was closed first: that event must not reach it");
+    CHECK(b_saw.empty());
+    CHECK(f.map.empty());
+}
+
+TEST_CASE("a handler that throws ends the relay through handle_error", "[ex07][error]") {
+    relay_fixture f;
+    auto [a, b] = f.ends();
+    std::string expected;  // how the log's first entry must start
+    SECTION("a std::exception: its what() is reported") {
+        a->inspect = [](std::string_view) { throw std::runtime_error("bad input"); };
+        testing::write_all(f.a_peer.fileno(), "something a's check dislikes");
+        expected = "a error: bad input";
+    }
+    SECTION("something that is not a std::exception") {
+        b->inspect = [](std::string_view) { throw 42; };
+        testing::write_all(f.b_peer.fileno(), "x");
+        expected = "b error: ";
+    }
+    a.reset();
+    b.reset();
+
+    testing::captured_output output;
+    bool ended = f.run_until([&] { return f.map.empty(); });
+
+    INFO(show(f.log));
+    INFO("hint: the loop catches what a handler throws and calls that channel's handle_error(); yours must "
+         "note(\"error: \" + what()) and then end the relay. catch (...) catches what is not a std::exception: "
+         "note(\"error: ...\") with some words of your own then");
+    REQUIRE(ended);
+    REQUIRE_FALSE(f.log.empty());
+    CHECK(f.log.front().rfind(expected, 0) == 0);
+    f.check_closed_once_each();
+    INFO("nothing reached the other side: the check threw before the data was forwarded");
+    CHECK(f.to_a_peer.empty());
+    CHECK(f.to_b_peer.empty());
+    INFO("the default handle_error() prints \"error: uncaptured exception...\"; yours reports to the log only");
+    CHECK(output.out().empty());
+}
+
+TEST_CASE("a partner whose peer is gone ends the relay from inside the other end's handler", "[ex07][close]") {
+    relay_fixture f;
+    auto [a, b] = f.ends();
+    REQUIRE(a->fileno() < b->fileno());  // a reads first, and forwards to b before b sees its end of file
+    a.reset();
+    b.reset();
+    testing::write_all(f.a_peer.fileno(), "for b's peer, who has left");
+    f.b_peer.close();
+    f.wait_both_readable();
+
+    asyncore::poll(testing::patience, &f.map);
+
+    INFO(show(f.log));
+    INFO("hint: b's send() failed with EPIPE and called b's handle_close() while a's handle_read() was "
+         "still running: b must close a too, and a's handler must not mind returning to a closed channel");
+    f.check_closed_once_each();
+    CHECK(f.map.empty());
+    CHECK(testing::at_eof(f.a_peer.fileno()));
+}
+
+TEST_CASE("a relay that ends leaves the loop's other channels running", "[ex07][close]") {
+    relay_fixture first;
+    auto [a1, b1] = first.ends();
+    // A second relay in the same map, on higher descriptors: its events come later in the pass.
+    relay_log second_log;  // declared after first.log: destroyed before first.map, so close it below
+    auto [a2, a2_peer] = testing::socket_pair();
+    auto [b2, b2_peer] = testing::socket_pair();
+    relay second = make_relay(std::move(a2), std::move(b2), first.map, second_log);
+    auto a = second.a.lock();
+    INFO("hint: make_relay() must return both ends");
+    REQUIRE(a);
+    REQUIRE(a1->fileno() < a->fileno());
+    const int a1_fd = a1->fileno(), a_fd = a->fileno();
+    a1.reset();
+    b1.reset();
+    a.reset();
+    first.a_peer.close();
+    testing::write_all(a2_peer.fileno(), "still here");
+    REQUIRE(testing::wait_fd(a1_fd, POLLIN));
+    REQUIRE(testing::wait_fd(a_fd, POLLIN));
+
+    asyncore::poll(testing::patience, &first.map);
+
+    INFO(show(first.log));
+    first.check_closed_once_each();
+    INFO("the second relay was ready in the same pass: it must have forwarded, and stay open");
+    CHECK(testing::read_some(b2_peer.fileno(), 10, 1.0) == "still here");
+    CHECK(first.map.size() == 2);
+    CHECK_FALSE(second.a.expired());
+    CHECK_FALSE(second.b.expired());
+    CHECK(second_log.empty());
+    asyncore::close_all(&first.map);  // the second relay's ends report to second_log: end them now
+}
