@@ -154,6 +154,7 @@ void dispatcher::handle_write() { log_info("unhandled write event", "warning"); 
 void dispatcher::handle_expt() { log_info("unhandled incoming priority event", "warning"); }
 
 #if ASYNCORE_CHAPTER >= 4
+// [handle_accept]
 void dispatcher::handle_accept() {
     if (auto pair = accept()) handle_accepted(std::move(pair->first), pair->second);
 }
@@ -162,6 +163,7 @@ void dispatcher::handle_accepted(socket sock, const address&) {
     sock.close();
     log_info("unhandled accepted event", "warning");
 }
+// [handle_accept]
 #endif
 
 #if ASYNCORE_CHAPTER >= 5

@@ -78,6 +78,7 @@ void dispatcher::close() {
 // [close]
 
 #if ASYNCORE_CHAPTER >= 4
+// [server_setup]
 void dispatcher::set_reuse_addr() {
     try {
         sock().setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
@@ -95,8 +96,11 @@ void dispatcher::listen(int backlog) {
     accepting = true;
     sock().listen(backlog);
 }
+// [server_setup]
 
+// [accept]
 std::optional<std::pair<socket, address>> dispatcher::accept() { return sock().accept(); }
+// [accept]
 #endif
 
 #if ASYNCORE_CHAPTER >= 5

@@ -35,6 +35,7 @@ void send_buffer::consume(std::size_t n) noexcept {
 }
 // [consume]
 
+// [clear]
 void send_buffer::clear() noexcept {
     if (bytes_.capacity() > kept_capacity)
         std::string().swap(bytes_);  // clear() alone would keep the memory
@@ -42,6 +43,7 @@ void send_buffer::clear() noexcept {
         bytes_.clear();
     head_ = 0;
 }
+// [clear]
 
 }  // namespace asyncore
 #endif

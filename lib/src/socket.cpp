@@ -96,6 +96,7 @@ void socket::setsockopt(int level, int option, int value) {
 #endif
 
 #if ASYNCORE_CHAPTER >= 4
+// [bind_listen]
 void socket::bind(const address& where) {
     if (::bind(fd_, where.data(), where.size()) != 0) throw_errno(errno, "bind " + where.to_string());
 }
@@ -103,7 +104,9 @@ void socket::bind(const address& where) {
 void socket::listen(int backlog) {
     if (::listen(fd_, backlog) != 0) throw_errno(errno, "listen");
 }
+// [bind_listen]
 
+// [accept]
 namespace {
 
 // A connection that was ready a moment ago may be gone by the time accept() runs. Linux accept(2)
@@ -129,6 +132,7 @@ std::optional<std::pair<socket, address>> socket::accept() {
     if (no_connection_after_all(errno)) return std::nullopt;
     throw_errno(errno, "accept");
 }
+// [accept]
 #endif
 
 #if ASYNCORE_CHAPTER >= 5

@@ -37,8 +37,10 @@ public:
     std::size_t capacity() const noexcept { return bytes_.capacity(); }
 
 private:
+    // [state]
     std::string bytes_;
     std::size_t head_ = 0;  // bytes_[0, head_) have been sent
+    // [state]
 };
 
 }  // namespace asyncore
