@@ -16,6 +16,7 @@ dispatcher* channel_map::get(int fd) const noexcept {
     return found == entries_.end() ? nullptr : found->second.channel;
 }
 
+// [add]
 void channel_map::add(int fd, dispatcher& channel, std::shared_ptr<dispatcher> owner) {
     auto [at, inserted] = entries_.try_emplace(fd);
     // Python simply overwrites map[fd]. The channel filed there before has lost its place, so it
@@ -29,6 +30,7 @@ void channel_map::add(int fd, dispatcher& channel, std::shared_ptr<dispatcher> o
     channel.registered_in_ = this;
     channel.registered_fd_ = fd;
 }
+// [add]
 
 void channel_map::remove(int fd, const dispatcher& channel) {
     auto found = entries_.find(fd);
@@ -55,6 +57,7 @@ std::vector<channel_map::ticket> channel_map::snapshot() const {
     return tickets;
 }
 
+// [still_holds]
 bool channel_map::still_holds(const ticket& t) const noexcept {
     auto found = entries_.find(t.fd);
     if (found == entries_.end() || found->second.channel != t.channel) return false;
@@ -67,6 +70,7 @@ bool channel_map::still_holds(const ticket& t) const noexcept {
     return true;
 #endif
 }
+// [still_holds]
 
 // [retire]
 void channel_map::retire(entry& gone) {

@@ -120,6 +120,7 @@ void dispatcher::handle_write_event() {
 }
 // [handle_write_event]
 
+// [handle_expt_event]
 void dispatcher::handle_expt_event() {
 #if ASYNCORE_CHAPTER >= 7
     // Some systems report a failed connect or a reset as an exceptional condition; only urgent
@@ -131,6 +132,7 @@ void dispatcher::handle_expt_event() {
 #endif
     handle_expt();
 }
+// [handle_expt_event]
 
 #if ASYNCORE_CHAPTER >= 5
 // [handle_connect_event]
@@ -171,7 +173,9 @@ void dispatcher::handle_connect() { log_info("unhandled connect event", "warning
 #endif
 
 #if ASYNCORE_CHAPTER >= 7
+// [handle_eof]
 void dispatcher::handle_eof() { handle_close(); }
+// [handle_eof]
 #endif
 
 void dispatcher::handle_close() {

@@ -133,7 +133,9 @@ void dispatcher::connect(std::string_view host, std::uint16_t port) {
 #endif
 
 #if ASYNCORE_CHAPTER >= 7
+// [shutdown]
 void dispatcher::shutdown(int how) { sock().shutdown(how); }
+// [shutdown]
 // [connect_by_name]
 #endif
 

@@ -14,6 +14,7 @@ bool would_block(int err) noexcept {
 }
 
 #if ASYNCORE_CHAPTER >= 2
+// [is_disconnected]
 bool is_disconnected(int err) noexcept {
     switch (err) {
     case ECONNRESET: case ENOTCONN: case ESHUTDOWN:
@@ -23,6 +24,7 @@ bool is_disconnected(int err) noexcept {
         return false;
     }
 }
+// [is_disconnected]
 #endif
 
 std::string strerror(int err) {
