@@ -72,6 +72,7 @@ TEST_CASE("echo_server on a port in use says so in one line and exits 1", "[echo
     CHECK(second.wait() == 1);
 }
 
+// [python_client]
 TEST_CASE("the Python asyncore echo client talks to the C++ echo server", "[echo][python]") {
     child_process server({PROGRAM_ECHO_SERVER, "--port", "0"});
     auto port = started(server);
@@ -81,6 +82,7 @@ TEST_CASE("the Python asyncore echo client talks to the C++ echo server", "[echo
     CHECK(client.wait() == 0);
     CHECK_THAT(output, testing::contains("echo: hello 5"));
 }
+// [python_client]
 
 TEST_CASE("the C++ echo client talks to the original Python asyncore echo server", "[echo][python]") {
     child_process server({PYTHON311, "-W", "ignore", CHAPTER_DIR "/echo_server.py", "0"});

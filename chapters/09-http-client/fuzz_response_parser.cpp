@@ -45,6 +45,7 @@ verdict parse(std::string_view bytes, const std::vector<std::size_t>& cuts, bool
 
 }  // namespace
 
+// [one_input]
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size < 2) return 0;
     // The first byte chooses the cuts and the request kind; the rest is the response.
@@ -55,3 +56,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!(parse(bytes, {1}, head_request) == whole) || !(parse(bytes, cuts, head_request) == whole)) std::abort();
     return 0;
 }
+// [one_input]

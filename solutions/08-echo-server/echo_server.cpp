@@ -4,7 +4,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
-// [handler]
+// [handler_read]
 echo_handler::echo_handler(asyncore::socket sock, asyncore::channel_map* map)
     : dispatcher_with_send(std::move(sock), map) {
     // Echo small messages at once. With Nagle's algorithm on, a reply may wait for the ACK of
@@ -20,7 +20,9 @@ void echo_handler::handle_read() {
     std::size_t got = recv_into(buffer, sizeof buffer);
     if (got > 0) send(std::string_view(buffer, got));
 }
+// [handler_read]
 
+// [handler_finish]
 void echo_handler::handle_write() {
     initiate_send();
     if (finishing_ && out_buffer.empty()) close();
@@ -32,7 +34,7 @@ void echo_handler::handle_eof() {
 }
 
 void echo_handler::handle_close() { close(); }
-// [handler]
+// [handler_finish]
 
 // [server]
 echo_server::echo_server(const asyncore::address& where, asyncore::channel_map* map, std::ostream& log)

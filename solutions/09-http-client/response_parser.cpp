@@ -38,6 +38,7 @@ std::uint64_t parse_length(std::string_view text) {
     return value;
 }
 
+// [chunk_size]
 // "1a2b;name=value" -> 0x1a2b. Extensions after ';' are allowed and ignored.
 std::uint64_t parse_chunk_size(std::string_view line) {
     std::string_view digits = trim(line.substr(0, line.find(';')));
@@ -45,6 +46,7 @@ std::uint64_t parse_chunk_size(std::string_view line) {
         throw protocol_error("bad chunk size line: '" + std::string(line.substr(0, 40)) + "'");
     return std::stoull(std::string(digits), nullptr, 16);
 }
+// [chunk_size]
 
 }  // namespace
 
@@ -98,6 +100,7 @@ void response_parser::feed(std::string_view data) {
 }
 // [feed]
 
+// [finish]
 void response_parser::finish() {
     switch (stage_) {
     case stage::done:
@@ -117,7 +120,9 @@ void response_parser::finish() {
         throw protocol_error("truncated response: connection closed in the middle of the chunked body");
     }
 }
+// [finish]
 
+// [take_line]
 // Takes bytes up to and including the next "\n" from `data`. Returns the line (without "\r\n")
 // once it is complete; until then its start waits in line_.
 std::optional<std::string> response_parser::take_line(std::string_view& data, std::size_t limit) {
@@ -137,6 +142,7 @@ std::optional<std::string> response_parser::take_line(std::string_view& data, st
     if (!line.empty() && line.back() == '\r') line.pop_back();
     return line;
 }
+// [take_line]
 
 // [status_line]
 void response_parser::on_status_line(const std::string& line) {
