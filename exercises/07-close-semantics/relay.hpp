@@ -51,10 +51,11 @@ public:
 protected:
     /// Given: appends "<name> <what>" to the log.
     void note(const std::string& what) { log_.push_back(name + " " + what); }
+    /// Yours to use: has this end closed already?
+    bool ended_ = false;
 
 private:
     relay_log& log_;
-    bool ended_ = false;  // yours to use: has this end closed already?
 };
 
 /// The two ends of one relay. Weak: the map owns the ends, not whoever holds this.
