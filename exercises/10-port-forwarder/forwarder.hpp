@@ -40,7 +40,7 @@ public:
     void handle_close() override;
     void handle_error() override;
 
-private:
+protected:  // not private: a subclass may log or close the pair too
     void close_if_finished();
     void close_both();
 
