@@ -45,16 +45,23 @@ endfunction()
 
 # Registers every Catch2 test case of `target` with CTest, one CTest test per case.
 # (Labels are set by a script of our own: catch_discover_tests flattens a list of labels.)
+# The same target may be registered twice with different EXTRA_ARGS (and another PREFIX and LIST).
 function(asyncore_register_tests target)
-  cmake_parse_arguments(arg "STUB_MUST_FAIL" "PREFIX" "LABELS" ${ARGN})
-  set(extra_args)
-  if(arg_STUB_MUST_FAIL)
-    set(extra_args EXTRA_ARGS --stub-must-fail)
+  cmake_parse_arguments(arg "STUB_MUST_FAIL" "PREFIX;LIST" "LABELS;EXTRA_ARGS" ${ARGN})
+  if(NOT arg_LIST)
+    set(arg_LIST ${target}_TESTS)
   endif()
-  catch_discover_tests(${target} TEST_PREFIX "${arg_PREFIX}" TEST_LIST ${target}_TESTS ${extra_args}
+  set(extra_args ${arg_EXTRA_ARGS})
+  if(arg_STUB_MUST_FAIL)
+    list(APPEND extra_args --stub-must-fail)
+  endif()
+  if(extra_args)
+    set(extra_args EXTRA_ARGS ${extra_args})
+  endif()
+  catch_discover_tests(${target} TEST_PREFIX "${arg_PREFIX}" TEST_LIST ${arg_LIST} ${extra_args}
     PROPERTIES TIMEOUT ${ASYNCORE_TEST_TIMEOUT})
-  set(label_script "${CMAKE_CURRENT_BINARY_DIR}/${target}_labels.cmake")
-  file(WRITE "${label_script}" "set_tests_properties(\${${target}_TESTS} PROPERTIES LABELS \"${arg_LABELS}\")\n")
+  set(label_script "${CMAKE_CURRENT_BINARY_DIR}/${arg_LIST}_labels.cmake")
+  file(WRITE "${label_script}" "set_tests_properties(\${${arg_LIST}} PROPERTIES LABELS \"${arg_LABELS}\")\n")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${label_script}")
 endfunction()
 
@@ -68,7 +75,9 @@ function(asyncore_chapter_tests)
 endfunction()
 
 # The tests of chapter K run on every snapshot from K on: each chapter adds its concept without
-# breaking the ones before. Called once, after every chapter is added.
+# breaking the ones before. From the chapter that adds the poll() backend on, they run once per
+# backend. Called once, after every chapter is added.
+set(ASYNCORE_POLL_BACKEND_CHAPTER 11)
 function(asyncore_add_library_test_suites)
   get_property(tested GLOBAL PROPERTY ASYNCORE_TESTED_CHAPTERS)
   foreach(chapter IN LISTS tested)
@@ -85,6 +94,10 @@ function(asyncore_add_library_test_suites)
       asyncore_test_executable(${target} SOURCES ${sources} LIBRARIES asyncore_ch${snapshot} INCLUDES ${includes})
       asyncore_register_tests(${target} PREFIX "ch${chapter}@ch${snapshot}: "
         LABELS "library;chapter-${chapter};snapshot-${snapshot}")
+      if(NOT snapshot LESS ASYNCORE_POLL_BACKEND_CHAPTER)
+        asyncore_register_tests(${target} PREFIX "ch${chapter}@ch${snapshot} on poll(): " LIST ${target}_POLL_TESTS
+          EXTRA_ARGS --backend=poll LABELS "library;chapter-${chapter};snapshot-${snapshot};backend-poll")
+      endif()
     endforeach()
   endforeach()
 endfunction()

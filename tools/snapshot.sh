@@ -11,7 +11,7 @@ mkdir -p "$out" "$pages"
 # A file whose every line is a comment, a blank, #pragma once or an #include: nothing this
 # chapter has yet (the whole file is guarded by a later chapter).
 has_code() {
-  grep -v -E '^\s*(//.*|#pragma once|#include .*|)$' "$1" | grep -q .
+  grep -q -v -E '^\s*(//.*|#pragma once|#include .*|)$' "$1"
 }
 
 previous=""

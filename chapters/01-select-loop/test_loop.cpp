@@ -12,7 +12,7 @@ TEST_CASE("loop() returns once the map is empty", "[loop]") {
     channel.on_read = [&] { channel.close(); };
     testing::write_all(peer.fileno(), "bye");
 
-    asyncore::loop(testing::patience, false, &map);
+    asyncore::loop(testing::patience, testing::use_poll, &map);
 
     CHECK(map.empty());
     CHECK(events.events == std::vector<std::string>{"p.read"});
@@ -25,12 +25,12 @@ TEST_CASE("loop(count=N) runs at most N passes and none when N <= 0", "[loop]") 
     probe channel(std::move(mine), map, events, "p");
     channel.wants_read = false;
 
-    asyncore::loop(0.0, false, &map, 3);
+    asyncore::loop(0.0, testing::use_poll, &map, 3);
     INFO("count counts passes; each pass asks readable() once");
     CHECK(channel.readable_calls == 3);
 
-    asyncore::loop(0.0, false, &map, 0);
-    asyncore::loop(0.0, false, &map, -2);
+    asyncore::loop(0.0, testing::use_poll, &map, 0);
+    asyncore::loop(0.0, testing::use_poll, &map, -2);
     CHECK(channel.readable_calls == 3);
 }
 
@@ -43,11 +43,11 @@ TEST_CASE("loop() and poll() use the global socket_map by default and a map argu
     probe isolated(std::move(p), mine_only, events, "isolated");
     global.wants_read = isolated.wants_read = false;
 
-    asyncore::loop(0.0, false, nullptr, 2);
+    asyncore::loop(0.0, testing::use_poll, nullptr, 2);
     CHECK(global.readable_calls == 2);
     CHECK(isolated.readable_calls == 0);
 
-    asyncore::loop(0.0, false, &mine_only, 1);
+    asyncore::loop(0.0, testing::use_poll, &mine_only, 1);
     asyncore::poll(0.0, &mine_only);
     CHECK(global.readable_calls == 2);
     CHECK(isolated.readable_calls == 2);
@@ -79,7 +79,7 @@ TEST_CASE("exit_now leaves loop() even when channels remain", "[loop][errors]") 
     channel.wants_write = true;
     channel.on_write = [] { throw asyncore::exit_now(); };
 
-    CHECK_THROWS_AS(asyncore::loop(testing::patience, false, &map), asyncore::exit_now);
+    CHECK_THROWS_AS(asyncore::loop(testing::patience, testing::use_poll, &map), asyncore::exit_now);
     CHECK(events.events == std::vector<std::string>{"p.write"});
     CHECK(map.size() == 1);
 }

@@ -61,7 +61,7 @@ TEST_CASE("a made channel that closes itself in its handler is destroyed after t
     }
     testing::write_all(peer.fileno(), "bye");
 
-    asyncore::poll(testing::patience, &map);
+    testing::poll(testing::patience, map);
 
     CHECK(t.reads == 1);
     CHECK(map.empty());
@@ -82,7 +82,7 @@ TEST_CASE("a channel destroyed by its owner in the middle of a pass gets no even
     testing::write_all(b_peer.fileno(), "x");
     REQUIRE(testing::wait_fd(first.fileno(), POLLIN));
 
-    asyncore::poll(testing::patience, &map);
+    testing::poll(testing::patience, map);
 
     CHECK(first_t.reads == 1);
     CHECK(second_t.destroyed == 1);
@@ -107,7 +107,7 @@ TEST_CASE("a made channel can close and drop another made channel in the same pa
     testing::write_all(b_peer.fileno(), "x");
     testing::wait_fd(b_peer.fileno(), POLLOUT);
 
-    asyncore::poll(testing::patience, &map);
+    testing::poll(testing::patience, map);
 
     CHECK(map.empty());
     CHECK(t.destroyed == 2);

@@ -340,7 +340,7 @@ TEST_CASE("an idle sender stays out of the write set so the loop sleeps instead 
     constexpr double timeout = 0.05;
 
     auto start = send_cases::clock::now();
-    asyncore::loop(timeout, false, &map, passes);
+    asyncore::loop(timeout, testing::use_poll, &map, passes);
     double idle = send_cases::seconds_since(start);
 
     REQUIRE(sender.writable_calls == passes);
@@ -367,7 +367,7 @@ TEST_CASE("an idle sender stays out of the write set so the loop sleeps instead 
     int writes_while_busy = sender.write_events;
 
     start = send_cases::clock::now();
-    asyncore::loop(timeout, false, &map, passes);
+    asyncore::loop(timeout, testing::use_poll, &map, passes);
     double after = send_cases::seconds_since(start);
     INFO("the " << passes << " passes after the payload took " << after << " s");
     INFO("hint: once the buffer is empty, writable() must say no again so that the loop sleeps");

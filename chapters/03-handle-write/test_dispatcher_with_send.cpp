@@ -46,7 +46,7 @@ TEST_CASE("a dispatcher whose writable() always says yes gets a write event ever
     auto [mine, peer] = testing::socket_pair();
     always_writable plain(std::move(mine), &map);
 
-    asyncore::loop(0.05, false, &map, 5);
+    asyncore::loop(0.05, testing::use_poll, &map, 5);
 
     INFO("nothing to send, yet the loop wakes it every pass: select() never waits, the CPU spins");
     CHECK(plain.writes == 5);

@@ -168,7 +168,7 @@ TEST_CASE("a refused connection goes through handle_error and closes the channel
         REQUIRE(c.connecting);
 
         testing::captured_output output;
-        asyncore::loop(0.05, false, &map, 100);  // returns once the map is empty; bounded anyway
+        asyncore::loop(0.05, testing::use_poll, &map, 100);  // returns once the map is empty; bounded anyway
         CHECK(map.empty());
         CHECK(c.error_code == ECONNREFUSED);
         INFO("a failed connect reads as ready too; handle_connect_event() throws before handle_read()");
@@ -183,7 +183,7 @@ TEST_CASE("a refused connection goes through handle_error and closes the channel
         d.create_socket(AF_INET, SOCK_STREAM);
         d.connect(nobody.where);
         testing::captured_output output;
-        asyncore::loop(0.05, false, &map, 100);
+        asyncore::loop(0.05, testing::use_poll, &map, 100);
         CHECK(map.empty());
         CHECK(d.fileno() == -1);
         CHECK_THAT(output.out(), testing::contains("Connection refused"));

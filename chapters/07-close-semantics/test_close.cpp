@@ -186,7 +186,7 @@ TEST_CASE("a channel closed by another handler in the same pass gets none of its
     testing::write_all(b_peer.fileno(), "y");
     REQUIRE(testing::wait_fd(b.fileno(), POLLIN));
 
-    asyncore::poll(testing::patience, &map);
+    testing::poll(testing::patience, map);
 
     INFO("b was ready for reading and writing, but closed before its turn: no read, no write, no close");
     CHECK(events.events == strings{"a.read"});

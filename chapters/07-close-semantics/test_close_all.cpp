@@ -148,7 +148,7 @@ TEST_CASE("close_all from inside a handler closes the whole map and the pass ski
     testing::write_all(p2.fileno(), "y");
     REQUIRE(testing::wait_fd(b.lock()->fileno(), POLLIN));
 
-    asyncore::poll(testing::patience, &map);
+    testing::poll(testing::patience, map);
 
     INFO("b was ready too, but closed before its turn");
     CHECK(events.events == std::vector<std::string>{"a.read"});

@@ -24,7 +24,7 @@ TEST_CASE("a handler that throws goes to the default handle_error which logs and
     REQUIRE(testing::wait_fd(b.fileno(), POLLIN));
 
     testing::captured_output output;
-    asyncore::poll(testing::patience, &map);
+    testing::poll(testing::patience, map);
 
     CHECK_THAT(output.out(), testing::contains("error: uncaptured exception, closing channel <testing::recorder"));
     INFO("Python logs type:value and a traceback; C++ has no traceback, so the type and what()");
@@ -44,7 +44,7 @@ TEST_CASE("the default handle_error names the type of an exception that is not a
     a.on_write = [](recorder&) { throw 42; };
 
     testing::captured_output output;
-    asyncore::poll(testing::patience, &map);
+    testing::poll(testing::patience, map);
 
     CHECK_THAT(output.out(), testing::contains("(int)"));
     CHECK(events.events == strings{"a.write", "a.close"});
@@ -97,7 +97,7 @@ TEST_CASE("handle_error runs inside the catch so it can rethrow and inspect the 
     a.on_read = [](recorder&) { throw std::system_error(ETIMEDOUT, std::system_category(), "reply"); };
     testing::write_all(peer.fileno(), "x");
 
-    asyncore::poll(testing::patience, &map);
+    testing::poll(testing::patience, map);
 
     CHECK(a.code == ETIMEDOUT);
     CHECK(events.events == strings{"a.read", "a.close"});
@@ -111,7 +111,7 @@ TEST_CASE("exit_now from a handler leaves loop() and the channel is left as it w
     a.on_read = [](recorder&) { throw asyncore::exit_now(); };
     testing::write_all(peer.fileno(), "stop");
 
-    CHECK_THROWS_AS(asyncore::loop(testing::patience, false, &map), asyncore::exit_now);
+    CHECK_THROWS_AS(asyncore::loop(testing::patience, testing::use_poll, &map), asyncore::exit_now);
 
     CHECK(events.events == strings{"a.read"});
     CHECK(a.connected);

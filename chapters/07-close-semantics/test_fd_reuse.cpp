@@ -88,7 +88,7 @@ FD_REUSE_CASE("a channel reopened on its old fd number within the pass gets none
     };
     REQUIRE(testing::wait_fd(b_fd, POLLIN));
 
-    asyncore::poll(testing::patience, &s.map);
+    testing::poll(testing::patience, s.map);
 
     REQUIRE(b.fileno() == b_fd);  // the kernel did reuse the number
     if (tells_registrations_apart) {
@@ -114,7 +114,7 @@ FD_REUSE_CASE("a new channel built in the closed channel's storage on its fd get
     };
     REQUIRE(testing::wait_fd(b_fd, POLLIN));
 
-    asyncore::poll(testing::patience, &s.map);
+    testing::poll(testing::patience, s.map);
 
     REQUIRE(slot->fileno() == b_fd);
     REQUIRE(&*slot == b_address);
@@ -146,7 +146,7 @@ TEST_CASE("a connection accepted onto a just-closed channel's fd in the same pas
     REQUIRE(testing::wait_fd(listener.fileno(), POLLIN));
     REQUIRE(testing::wait_fd(b_fd, POLLIN));
 
-    asyncore::poll(testing::patience, &map);
+    testing::poll(testing::patience, map);
 
     REQUIRE(listener.accepted);
     REQUIRE(listener.accepted->fileno() == b_fd);

@@ -70,7 +70,7 @@ TEST_CASE("a handler can close itself and its partner and the loop goes on with 
     for (auto* peer : {&p.a_peer, &p.b_peer, &q.a_peer}) testing::write_all(peer->fileno(), "x");
     REQUIRE(testing::wait_fd(q.a.lock()->fileno(), POLLIN));
 
-    asyncore::poll(testing::patience, &map);
+    testing::poll(testing::patience, map);
 
     INFO("a closed b and itself; b's ready event was dropped; c, later in the same pass, still ran; "
          "a and b were destroyed only after the pass");
@@ -93,7 +93,7 @@ TEST_CASE("partners whose peers both close in the same pass close once each and 
     p.b_peer.close();
     REQUIRE(testing::wait_fd(p.b.lock()->fileno(), POLLIN));
 
-    asyncore::poll(testing::patience, &map);
+    testing::poll(testing::patience, map);
 
     INFO("a's handle_close closed b through b's handle_close, which found a closed already: no ping-pong");
     REQUIRE(events.events.size() == 5);
@@ -134,7 +134,7 @@ TEST_CASE("a channel whose destructor closes its partner takes the partner with 
     ap.close();  // a reads end of file and closes itself; at the end of the pass it is destroyed
     REQUIRE(testing::wait_fd(first_watch.lock()->fileno(), POLLIN));
 
-    asyncore::poll(testing::patience, &map);
+    testing::poll(testing::patience, map);
 
     CHECK(first_watch.expired());
     INFO("b was closed by a's destructor, after the pass, and destroyed in the same clean-up");
@@ -161,7 +161,7 @@ TEST_CASE("partners destroyed by their owner inside another channel's handler ar
     for (auto* peer : {&kp, &ap, &bp}) testing::write_all(peer->fileno(), "x");
     REQUIRE(testing::wait_fd(second->fileno(), POLLIN));
 
-    asyncore::poll(testing::patience, &map);
+    testing::poll(testing::patience, map);
 
     INFO("a and b were ready, but destroyed before their turn: their events must be dropped");
     CHECK(events.events == strings{"k.read", "a destroyed", "b destroyed"});

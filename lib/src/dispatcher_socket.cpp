@@ -125,6 +125,7 @@ void dispatcher::connect(const address& where) {
 }
 // [connect]
 
+// [connect_by_name]
 void dispatcher::connect(std::string_view host, std::uint16_t port) {
     int family = sock().getsockopt(SOL_SOCKET, SO_DOMAIN);
     connect(address::resolve(host, port, family));
@@ -136,7 +137,6 @@ void dispatcher::connect(std::string_view host, std::uint16_t port) {
 // [shutdown]
 void dispatcher::shutdown(int how) { sock().shutdown(how); }
 // [shutdown]
-// [connect_by_name]
 #endif
 
 }  // namespace asyncore

@@ -39,8 +39,12 @@ void expt(dispatcher& obj) { deliver(obj, &dispatcher::handle_expt_event); }
 // [loop]
 void loop(double timeout, bool use_poll, channel_map* map, std::optional<long> count) {
     channel_map& channels = map ? *map : socket_map;
+#if ASYNCORE_CHAPTER >= 11
+    auto one_pass = use_poll ? &poll2 : &poll;
+#else
     auto one_pass = &poll;
     (void)use_poll;  // the poll() backend arrives in chapter 11; select() serves until then
+#endif
     if (!count) {
         while (!channels.empty()) one_pass(timeout, &channels);
         return;

@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace asyncore {
@@ -95,12 +94,6 @@ void wait_for_events(interest& wanted, double timeout) {
 }
 // [wait]
 
-void sleep_for(double timeout) {
-    detail::wait_budget budget(timeout);
-    do std::this_thread::sleep_for(budget.forever() ? std::chrono::hours(24) : budget.left());
-    while (budget.forever());
-}
-
 }  // namespace
 
 // [poll]
@@ -111,7 +104,7 @@ void poll(double timeout, channel_map* map) {
 
     interest ready = ask_channels(channels);
     if (ready.max_fd < 0) {  // nobody wants anything: just let the time pass
-        sleep_for(timeout);
+        if (!channels.empty()) detail::sleep_seconds(timeout);  // (unless the refused ones were all)
         return;
     }
     wait_for_events(ready, timeout);

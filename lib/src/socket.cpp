@@ -136,17 +136,17 @@ std::optional<std::pair<socket, address>> socket::accept() {
 #endif
 
 #if ASYNCORE_CHAPTER >= 5
+// [connect_ex]
 int socket::connect_ex(const address& where) noexcept {
     if (::connect(fd_, where.data(), where.size()) == 0) return 0;
     // An interrupted non-blocking connect goes on in the background, exactly like EINPROGRESS.
     return errno == EINTR ? EINPROGRESS : errno;
-// [connect_ex]
 }
+// [connect_ex]
 #endif
 
 #if ASYNCORE_CHAPTER >= 7
 void socket::shutdown(int how) {
-// [connect_ex]
     if (::shutdown(fd_, how) != 0 && errno != ENOTCONN) throw_errno(errno, "shutdown");
 }
 #endif

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <optional>
+#include <thread>
 
 namespace asyncore::detail {
 
@@ -49,5 +50,12 @@ private:
     clock::time_point start_;
     std::optional<clock::duration> total_;
 };
+
+// What a backend does when no channel wants anything: let `seconds` pass (Python's time.sleep).
+inline void sleep_seconds(double seconds) {
+    wait_budget budget(seconds);
+    do std::this_thread::sleep_for(budget.forever() ? std::chrono::hours(24) : budget.left());
+    while (budget.forever());
+}
 
 }  // namespace asyncore::detail

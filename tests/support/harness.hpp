@@ -2,6 +2,7 @@
 // Every wait here has a time limit, so a broken implementation fails with a message, not a hang.
 #pragma once
 
+#include "backend.hpp"
 #include "catch.hpp"
 
 #include <asyncore/asyncore.hpp>
@@ -39,6 +40,14 @@ inline std::pair<asyncore::socket, asyncore::socket> socket_pair(int type = SOCK
     return {asyncore::socket(fds[0]), asyncore::socket(fds[1])};
 }
 
+// One pass of the loop on the backend under test (see backend.hpp).
+inline void poll(double timeout, asyncore::channel_map& map) {
+#if ASYNCORE_CHAPTER >= 11
+    if (use_poll) return asyncore::poll2(timeout, &map);
+#endif
+    asyncore::poll(timeout, &map);
+}
+
 // Runs one-pass loops until `done()` is true or `seconds` pass. Returns done().
 inline bool run_until(asyncore::channel_map& map, const std::function<bool()>& done, double seconds = patience,
                       double pass_timeout = 0.01) {
@@ -49,7 +58,7 @@ inline bool run_until(asyncore::channel_map& map, const std::function<bool()>& d
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
             continue;
         }
-        asyncore::loop(pass_timeout, false, &map, 1);
+        asyncore::loop(pass_timeout, use_poll, &map, 1);
     }
     return true;
 }

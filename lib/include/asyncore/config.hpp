@@ -14,5 +14,5 @@
 
 #ifndef ASYNCORE_CHAPTER
 /// The chapter this build stands at; the whole library unless the build says otherwise.
-#define ASYNCORE_CHAPTER 7
+#define ASYNCORE_CHAPTER 11
 #endif

@@ -38,11 +38,36 @@ void expt(dispatcher& obj);
 /// \chapter{01}
 void poll(double timeout = 0.0, channel_map* map = nullptr);
 
+#if ASYNCORE_CHAPTER >= 11
+/// Delivers the events poll() reported for `obj` (its `revents`), in Python's order: read,
+/// write, urgent data (`POLLPRI`), then handle_close() for `POLLERR`, `POLLNVAL`, or a
+/// `POLLHUP` without `POLLIN`.
+///
+/// Two deliberate differences from Python's `readwrite()`. A step runs only while `obj` is
+/// still registered: a channel that a read closed gets no write event and no second
+/// handle_close() (bpo-30985). And a hang-up that comes with data to read is left to recv(),
+/// which returns the data and then meets end of file; Python closes at once and drops the
+/// data. Any exception but exit_now goes to `obj.handle_error()`, as in the select() backend.
+/// \chapter{11}
+void readwrite(dispatcher& obj, short flags);
+
+/// One pass of the loop with `poll()` (Python's `asyncore.poll2`): the same contract as poll(),
+/// with no `FD_SETSIZE` limit.
+///
+/// A readable channel is watched for `POLLIN | POLLPRI`, a writable one that is not accepting
+/// for `POLLOUT`; a channel that wants neither is not watched. A map whose channels want nothing
+/// sleeps `timeout`. Events go to readwrite(); a channel closed earlier in the pass, by itself or
+/// another, gets none.
+/// \throws std::system_error if `poll()` itself fails; exit_now from a handler.
+/// \chapter{11}
+void poll2(double timeout = 0.0, channel_map* map = nullptr);
+#endif
+
 /// Runs poll() passes until `map` is empty, or `count` passes have run.
 ///
 /// `count` (if given) counts passes, not events; 0 or less runs none. `use_poll` picks the
-/// `poll()` backend once the library has it (chapter 11); before that, `select()` serves, as
-/// Python falls back where `select.poll` is missing.
+/// `poll()` backend, poll2(), from chapter 11 on; before that, `select()` serves, as Python
+/// falls back where `select.poll` is missing.
 /// \chapter{01}
 void loop(double timeout = 30.0, bool use_poll = false, channel_map* map = nullptr,
           std::optional<long> count = std::nullopt);
