@@ -111,6 +111,14 @@ TEST_CASE("http_get writes exactly the body and reports success", "[ex09][client
     CHECK(r.output == body);
 }
 
+TEST_CASE("http_get succeeds when a complete response is followed by stray bytes", "[ex09][client]") {
+    auto r = fetch("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello\r\n", canned::ending::stay_open);
+    INFO("hint: once the parser is done(), the response is complete; what follows it changes nothing");
+    INFO("error: " << r.error);
+    CHECK(r.ok);
+    CHECK(r.output == "hello");
+}
+
 TEST_CASE("http_get with include_head writes the status line and headers first", "[ex09][client]") {
     const std::string head = "HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\n";
     auto r = fetch(head + "gone", canned::ending::stay_open, true);

@@ -45,14 +45,30 @@ address::address(std::string_view host, std::uint16_t port) : storage_{} {
     *this = address(found->ai_addr, found->ai_addrlen);
 }
 
+namespace {
+
+// getaddrinfo() has error codes of its own (EAI_NONAME, ...), not errno values.
+class resolver_errors : public std::error_category {
+public:
+    const char* name() const noexcept override { return "getaddrinfo"; }
+    std::string message(int status) const override { return ::gai_strerror(status); }
+};
+
+}  // namespace
+
+const std::error_category& resolver_category() noexcept {
+    static const resolver_errors category;
+    return category;
+}
+
 // [resolve]
 address address::resolve(std::string_view host, std::uint16_t port, int family) {
     int status = 0;
     auto found = lookup(host, port, family, AI_NUMERICSERV, &status);
     if (status != 0) {
-        int err = status == EAI_SYSTEM ? errno : EHOSTUNREACH;
-        throw std::system_error(err, std::system_category(),
-                                "cannot resolve '" + std::string(host) + "': " + ::gai_strerror(status));
+        std::string what = "cannot resolve '" + std::string(host) + "'";
+        if (status == EAI_SYSTEM) throw std::system_error(errno, std::system_category(), what);
+        throw std::system_error(status, resolver_category(), what);
     }
     return address(found->ai_addr, found->ai_addrlen);
 }

@@ -33,7 +33,13 @@ void http_get::handle_read() {
     std::size_t got = recv_into(buffer, sizeof buffer);
     if (got == 0) return;  // end of file went to handle_eof(); or nothing after all
     last_heard_ = std::chrono::steady_clock::now();
-    parser_.feed(std::string_view(buffer, got));  // a protocol_error goes to handle_error()
+    try {
+        parser_.feed(std::string_view(buffer, got));  // a protocol_error goes to handle_error()
+    } catch (const protocol_error&) {
+        // Bytes after a complete response (a stray CRLF, say) break no promise to us: the
+        // response is whole, so it counts, as it does for curl. Anything else is an error.
+        if (!parser_.done()) throw;
+    }
     if (parser_.done()) complete();
 }
 

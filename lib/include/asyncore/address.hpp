@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace asyncore {
 
@@ -36,7 +37,8 @@ public:
     ///
     /// This call **blocks** while the resolver works (it may ask a DNS server), so the loop
     /// stops for that long. Resolve before entering loop(), or accept the pause.
-    /// \throws std::system_error (with a `gai_strerror` message) if the name does not resolve.
+    /// \throws std::system_error if the name does not resolve: in resolver_category() with the
+    /// `getaddrinfo` status (`EAI_NONAME`, ...), or with the `errno` for `EAI_SYSTEM`.
     static address resolve(std::string_view host, std::uint16_t port, int family = AF_UNSPEC);
 
 #if ASYNCORE_CHAPTER >= 5
@@ -71,6 +73,11 @@ private:
     sockaddr_storage storage_;
     socklen_t size_ = 0;
 };
+
+/// The error category of `getaddrinfo`'s own status codes (`EAI_NONAME`, `EAI_AGAIN`, ...),
+/// which are not `errno` values: `message()` is `gai_strerror()`. address::resolve() throws
+/// its errors in it. \chapter{02}
+const std::error_category& resolver_category() noexcept;
 
 }  // namespace asyncore
 #endif
