@@ -2,6 +2,7 @@
  *   epoll_echo [PORT]     (0, the default, picks a free port)
  * Prints "listening on 127.0.0.1:PORT" first. Level-triggered epoll, TCP_NODELAY, one 64 KiB
  * buffer per connection for what the client has not yet taken back. */
+#define _GNU_SOURCE /* accept4 */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
