@@ -5,6 +5,7 @@
 // Before including, define: void poll_under_test(double timeout, asyncore::channel_map& map);
 #pragma once
 
+#include "interrupt.hpp"
 #include "probe.hpp"
 
 #include <pthread.h>
@@ -180,35 +181,15 @@ TEST_CASE("exit_now from a handler leaves poll() at once", "[poll][errors]") {
     CHECK(events.count("a.error") == 0);
 }
 
-namespace {
-volatile std::sig_atomic_t signals_seen = 0;
-extern "C" void count_signal(int) { signals_seen = signals_seen + 1; }
-}  // namespace
-
 TEST_CASE("a signal that interrupts the wait (EINTR) does not end the pass early", "[poll][signals]") {
     asyncore::channel_map map;
     trace events;
     auto [mine, peer] = testing::socket_pair();
     probe channel(std::move(mine), map, events, "p");
 
-    struct sigaction action {}, previous{};
-    action.sa_handler = count_signal;  // no SA_RESTART: select() fails with EINTR
-    sigemptyset(&action.sa_mask);
-    REQUIRE(::sigaction(SIGUSR1, &action, &previous) == 0);
-    signals_seen = 0;
-
-    pthread_t loop_thread = ::pthread_self();
-    std::thread helper([&, peer_fd = peer.fileno()] {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        ::pthread_kill(loop_thread, SIGUSR1);  // interrupts select() in the middle of its wait
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        testing::write_all(peer_fd, "late");
-    });
+    testing::interrupted_wait signal(peer.fileno(), "late");  // SIGUSR1 after 100 ms, data after 300
     poll_under_test(testing::patience, map);
-    helper.join();
-    ::sigaction(SIGUSR1, &previous, nullptr);
-
-    REQUIRE(signals_seen == 1);
+    REQUIRE(signal.done() == 1);
     INFO("after EINTR the wait must go on (with the time left) until the data arrives");
     CHECK(events.events == std::vector<std::string>{"p.read"});
     CHECK(channel.received == "late");

@@ -6,6 +6,7 @@
 // Before including, define: void poll2_under_test(double timeout, asyncore::channel_map& map);
 #pragma once
 
+#include "interrupt.hpp"
 #include "probe.hpp"
 
 #include <sys/resource.h>
@@ -206,4 +207,31 @@ TEST_CASE("a descriptor above FD_SETSIZE is served like any other", "[poll2][lim
     INFO("hint: poll() takes an array of struct pollfd, not an fd_set: there is no FD_SETSIZE to check");
     CHECK(events.events == strings{"big.read"});
     CHECK(big.received == "x");
+}
+
+TEST_CASE("a signal that interrupts poll() (EINTR) does not end the pass early", "[poll2][signals]") {
+    asyncore::channel_map map;
+    trace events;
+    auto [mine, peer] = testing::socket_pair();
+    probe channel(std::move(mine), map, events, "p");
+
+    testing::interrupted_wait signal(peer.fileno(), "late");  // SIGUSR1 after 100 ms, data after 300
+    poll2_under_test(testing::patience, map);
+    REQUIRE(signal.done() == 1);
+    INFO("hint: poll() fails with EINTR when a signal arrives; wait again (with the time left)");
+    CHECK(events.events == strings{"p.read"});
+    CHECK(channel.received == "late");
+}
+
+TEST_CASE("exit_now from a handler leaves poll2() at once and skips handle_error()", "[poll2][errors]") {
+    asyncore::channel_map map;
+    trace events;
+    auto [a, a_peer] = testing::socket_pair();
+    probe quitter(std::move(a), map, events, "a");
+    quitter.on_read = [] { throw asyncore::exit_now(); };
+    testing::write_all(a_peer.fileno(), "x");
+
+    INFO("hint: catch asyncore::exit_now first and rethrow it; everything else goes to handle_error()");
+    CHECK_THROWS_AS(poll2_under_test(testing::patience, map), asyncore::exit_now);
+    CHECK(events.count("a.error") == 0);
 }
