@@ -9,6 +9,7 @@
 #include <event2/listener.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +41,10 @@ static void on_accept(struct evconnlistener *listener, evutil_socket_t fd, struc
 int main(int argc, char **argv) {
     struct sockaddr_in where;
     socklen_t len = sizeof where;
-    struct event_base *base = event_base_new();
+    struct event_base *base;
     struct evconnlistener *listener;
+    signal(SIGPIPE, SIG_IGN); /* a client gone with echo unsent: an error to handle, not a death */
+    base = event_base_new();
     memset(&where, 0, sizeof where);
     where.sin_family = AF_INET;
     where.sin_port = htons((unsigned short)(argc > 1 ? atoi(argv[1]) : 0));
