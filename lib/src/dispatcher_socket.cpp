@@ -2,6 +2,7 @@
 #include "asyncore/dispatcher.hpp"
 
 #include "asyncore/errors.hpp"
+#include "spare_descriptor.hpp"
 
 #include <cerrno>
 #include <system_error>
@@ -95,11 +96,27 @@ void dispatcher::bind(const address& where) {
 void dispatcher::listen(int backlog) {
     accepting = true;
     sock().listen(backlog);
+#if ASYNCORE_CHAPTER >= 7
+    detail::keep_spare_descriptor();  // for accept(), the day the process runs out of descriptors
+#endif
 }
 // [server_setup]
 
 // [accept]
-std::optional<std::pair<socket, address>> dispatcher::accept() { return sock().accept(); }
+std::optional<std::pair<socket, address>> dispatcher::accept() {
+#if ASYNCORE_CHAPTER >= 7
+    try {
+        return sock().accept();
+    } catch (const std::system_error& e) {
+        int err = e.code().value();
+        if ((err != EMFILE && err != ENFILE) || !detail::shed_one_connection(fileno())) throw;
+        log_info("accept: " + strerror(err) + ": closed a waiting connection", "error");
+        return std::nullopt;  // the server goes on; Python raises, and its listener closes
+    }
+#else
+    return sock().accept();
+#endif
+}
 // [accept]
 #endif
 

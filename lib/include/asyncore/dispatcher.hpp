@@ -195,7 +195,12 @@ public:
     void bind(const address& where);
     /// Starts listening; from now on a read event means a connection waits. \chapter{04}
     void listen(int backlog);
-    /// Takes one waiting connection, or nothing if it went away (see socket::accept()). \chapter{04}
+    /// Takes one waiting connection, or nothing if it went away (see socket::accept()).
+    ///
+    /// From chapter 07 on, a process out of descriptors (`EMFILE`, `ENFILE`) does not lose its
+    /// server: the waiting connection is accepted into a descriptor kept in reserve and closed
+    /// at once, an error is logged, and the result is empty. (Python raises, and the default
+    /// handle_error() closes the listening socket.) \chapter{04}
     std::optional<std::pair<socket, address>> accept();
 #endif
 #if ASYNCORE_CHAPTER >= 5
