@@ -66,31 +66,41 @@ private:
 }  // namespace
 
 TEST_CASE("a server out of file descriptors closes waiting connections and keeps listening", "[close][limits]") {
+#ifdef __SANITIZE_ADDRESS__
+    // UndefinedBehaviorSanitizer's vptr check opens a pipe to probe memory: with no descriptor
+    // left it reports every virtual call as invalid. The Release build runs this test.
+    SKIP("the sanitizers' runtime needs file descriptors of its own");
+#endif
     asyncore::channel_map map;
     hoarder server(map);
     std::uint16_t port = port_of(server.fileno());
     std::vector<testing::fd_guard> clients;
     for (int i = 0; i < 3; ++i) clients.push_back(connect_to(port));
 
-    std::vector<testing::fd_guard> fillers;
+    // While every descriptor is taken, nothing but the loop runs: no assertion, no output (the
+    // test framework and the sanitizers' runtimes may need a descriptor of their own).
+    int fill_error = 0;
+    std::string log;
     {
         lowered_fd_limit limit(512);
+        std::vector<testing::fd_guard> fillers;
         for (int fd; (fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;) fillers.emplace_back(fd);
-        REQUIRE(errno == EMFILE);
-
+        fill_error = errno;
         testing::captured_output output;
         for (int pass = 0; pass < 3; ++pass) asyncore::loop(0.05, testing::use_poll, &map, 1);
-        INFO("log: " << output.out());
-        INFO("hint: accept() failed with EMFILE; the library must shed the connection, not throw");
-        CHECK(server.errors == 0);
-        CHECK(server.accepting);
-        CHECK(map.size() == 1);
-        CHECK(server.kept.empty());
-        CHECK_THAT(output.out(), testing::contains("Too many open files"));
-        INFO("each waiting client was accepted into the reserve descriptor and closed: it sees the end");
-        for (auto& client : clients) CHECK(testing::peer_gone(client.get(), 1.0));
-        fillers.clear();  // descriptors free again
-    }
+        log = output.out();
+    }  // descriptors free again
+    REQUIRE(fill_error == EMFILE);
+
+    INFO("log: " << log);
+    INFO("hint: accept() failed with EMFILE; the library must shed the connection, not throw");
+    CHECK(server.errors == 0);
+    CHECK(server.accepting);
+    CHECK(map.size() == 1);
+    CHECK(server.kept.empty());
+    CHECK_THAT(log, testing::contains("Too many open files"));
+    INFO("each waiting client was accepted into the reserve descriptor and closed: it sees the end");
+    for (auto& client : clients) CHECK(testing::peer_gone(client.get(), 1.0));
 
     auto late = connect_to(port);
     REQUIRE(testing::run_until(map, [&] { return !server.kept.empty(); }));
