@@ -21,6 +21,7 @@ void channel_map::add(int fd, dispatcher& channel, std::shared_ptr<dispatcher> o
     auto [at, inserted] = entries_.try_emplace(fd);
     // Python simply overwrites map[fd]. The channel filed there before has lost its place, so it
     // must stop believing it is registered.
+    if (!inserted) ++version_;  // tickets for this fd may no longer hold
     if (!inserted && at->second.channel != &channel) retire(at->second);
     at->second.channel = &channel;
     at->second.owner = std::move(owner);
@@ -49,9 +50,9 @@ std::vector<channel_map::ticket> channel_map::snapshot() const {
     tickets.reserve(entries_.size());
     for (const auto& [fd, e] : entries_) {
 #if ASYNCORE_CHAPTER >= 7
-        tickets.push_back({fd, e.channel, e.serial});
+        tickets.push_back({fd, e.channel, e.serial, version_});
 #else
-        tickets.push_back({fd, e.channel});
+        tickets.push_back({fd, e.channel, version_});
 #endif
     }
     return tickets;
@@ -59,6 +60,9 @@ std::vector<channel_map::ticket> channel_map::snapshot() const {
 
 // [still_holds]
 bool channel_map::still_holds(const ticket& t) const noexcept {
+    // Registering a new fd voids no ticket (a ticket's fd was taken); only a removal or a
+    // replacement can. Most passes have neither, and then no lookup is needed.
+    if (t.version == version_) return true;
     auto found = entries_.find(t.fd);
     if (found == entries_.end() || found->second.channel != t.channel) return false;
 #if ASYNCORE_CHAPTER >= 7
@@ -74,6 +78,7 @@ bool channel_map::still_holds(const ticket& t) const noexcept {
 
 // [retire]
 void channel_map::retire(entry& gone) {
+    ++version_;
     gone.channel->registered_in_ = nullptr;
     // Never destroy a channel here: its own handler may be running (close() from handle_read).
     if (gone.owner) departed_.push_back(std::move(gone.owner));

@@ -47,7 +47,9 @@ struct interest {
 // [ask]
 interest ask_channels(channel_map& channels) {
     interest wanted;
-    for (const ticket& t : channels.snapshot()) {
+    const std::vector<ticket> tickets = channels.snapshot();
+    for (auto* list : {&wanted.readers, &wanted.writers, &wanted.all}) list->reserve(tickets.size());
+    for (const ticket& t : tickets) {
         if (!channels.still_holds(t)) continue;
         bool is_r = t.channel->readable();
         bool is_w = t.channel->writable();

@@ -34,6 +34,7 @@ public:
 #if ASYNCORE_CHAPTER >= 7
         std::uint64_t serial;  ///< Which registration this was: fd numbers are reused, serials never.
 #endif
+        std::uint64_t version;  ///< The map's version when the ticket was taken: see still_holds().
     };
     // [ticket]
 
@@ -62,6 +63,7 @@ public:
     /// Every entry, in descriptor order, as it stands now.
     std::vector<ticket> snapshot() const;
     /// True if `t`'s entry is still in the map, unchanged: the check a pass makes before each event.
+    /// Constant time while no entry has left or been replaced since the snapshot (most passes).
     bool still_holds(const ticket& t) const noexcept;
 
     // [pass]
@@ -95,6 +97,7 @@ private:
     void bury_the_dead() noexcept;
 
     std::map<int, entry> entries_;
+    std::uint64_t version_ = 0;  // counts removals and replacements, which may void a ticket
     std::vector<std::shared_ptr<dispatcher>> departed_;  // owned channels that left during a pass
     int passes_ = 0;
 #if ASYNCORE_CHAPTER >= 7
