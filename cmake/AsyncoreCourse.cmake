@@ -198,15 +198,18 @@ endfunction()
 # program lands in bin/<name> (the course's real programs); the stub's in tests/exNN-program/<name>. The
 # tests find "their" program in the ASYNCORE_PROGRAM macro.
 #
+# CASES_FROM <chapter folder>... puts earlier chapters' folders on the tests' include path, so
+# an exercise can be checked by an earlier chapter's cases too.
+#
 #   asyncore_exercise(STUBS <file>... TESTS <file>... [SOURCES <file>...] [SNAPSHOT <NN>]
-#                     [PROGRAM <name> MAIN <main.cpp>])
+#                     [PROGRAM <name> MAIN <main.cpp>] [CASES_FROM <NN-slug>...])
 function(asyncore_exercise)
   asyncore_this_chapter()
   if(chapter IN_LIST ASYNCORE_CHANGED_EXERCISES)
     message(STATUS "exercise ${chapter} differs from its release: not built here (./course check ${chapter} builds it)")
     return()
   endif()
-  cmake_parse_arguments(arg "" "SNAPSHOT;PROGRAM;MAIN" "STUBS;TESTS;SOURCES" ${ARGN})
+  cmake_parse_arguments(arg "" "SNAPSHOT;PROGRAM;MAIN" "STUBS;TESTS;SOURCES;CASES_FROM" ${ARGN})
   if(NOT arg_SNAPSHOT)
     set(arg_SNAPSHOT ${chapter})
   endif()
@@ -220,15 +223,16 @@ function(asyncore_exercise)
   list(TRANSFORM arg_SOURCES PREPEND "${exercise_dir}/" OUTPUT_VARIABLE shared)
   list(TRANSFORM arg_STUBS PREPEND "${exercise_dir}/" OUTPUT_VARIABLE stubs)
   list(TRANSFORM arg_STUBS PREPEND "${solution_dir}/" OUTPUT_VARIABLE solutions)
+  list(TRANSFORM arg_CASES_FROM PREPEND "${PROJECT_SOURCE_DIR}/chapters/" OUTPUT_VARIABLE cases)
 
   # The chapter folder is on the include path too: exercise tests may share the chapter's cases.
   foreach(kind ex sol)
     if(kind STREQUAL ex)
       set(code ${stubs})
-      set(includes ${exercise_dir} ${CMAKE_CURRENT_SOURCE_DIR})
+      set(includes ${exercise_dir} ${CMAKE_CURRENT_SOURCE_DIR} ${cases})
     else()
       set(code ${solutions})
-      set(includes ${solution_dir} ${exercise_dir} ${CMAKE_CURRENT_SOURCE_DIR})
+      set(includes ${solution_dir} ${exercise_dir} ${CMAKE_CURRENT_SOURCE_DIR} ${cases})
     endif()
     asyncore_test_executable(${kind}${chapter} SOURCES ${tests} ${shared} ${code}
       LIBRARIES ${library} INCLUDES ${includes})
