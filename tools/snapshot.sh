@@ -42,6 +42,14 @@ for chapter in "$@"; do
       echo "\\verbinclude ch$chapter.diff"
       echo
     fi
+    # The tag puts this page first in the chapter's API list. Doxygen makes those lists in the
+    # order it meets their first entry, and these pages come before the headers: so the lists
+    # appear in chapter order, not in the order of the headers' tags.
+    echo "## The API of chapter $chapter"
+    echo
+    echo "Every class, function and member chapter $chapter introduced is listed on its own page, linked here."
+    echo "\\chapter{$chapter}"
+    echo
     echo "## Every file"
     for file in $(cd "$dest" && find include src -type f | LC_ALL=C sort); do
       echo
