@@ -2,38 +2,19 @@
 #include "asyncore/loop.hpp"
 
 #include "asyncore/errors.hpp"
+#include "deliver.hpp"
 
 #include <cerrno>
 #include <system_error>
 
 namespace asyncore {
 
-namespace {
-
-// [deliver_one]
-// One event for one channel. Everything but exit_now becomes the channel's own problem, so one
-// bad connection cannot take the server down. handle_error() runs inside the catch, where
-// std::current_exception() still knows what was thrown.
-template <class Event>
-void deliver(dispatcher& obj, Event event) {
-    try {
-        (obj.*event)();
-    } catch (const exit_now&) {
-        throw;
-    } catch (...) {
-        obj.handle_error();
-    }
-}
-// [deliver_one]
-
-}  // namespace
-
 // [deliver]
-void read(dispatcher& obj) { deliver(obj, &dispatcher::handle_read_event); }
+void read(dispatcher& obj) { detail::deliver(obj, &dispatcher::handle_read_event); }
 
-void write(dispatcher& obj) { deliver(obj, &dispatcher::handle_write_event); }
+void write(dispatcher& obj) { detail::deliver(obj, &dispatcher::handle_write_event); }
 
-void expt(dispatcher& obj) { deliver(obj, &dispatcher::handle_expt_event); }
+void expt(dispatcher& obj) { detail::deliver(obj, &dispatcher::handle_expt_event); }
 // [deliver]
 
 // [loop]

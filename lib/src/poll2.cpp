@@ -6,6 +6,7 @@
 // whole interest list into the kernel on every pass: that is what epoll and kqueue remove.
 #include "asyncore/errors.hpp"
 #include "asyncore/loop.hpp"
+#include "deliver.hpp"
 #include "wait_budget.hpp"
 
 #include <poll.h>
@@ -44,18 +45,15 @@ bool ends_channel(short flags) {
 // One channel's events, in Python's order: read, write, urgent data, hang-up or error. Python
 // runs every step even after an earlier one closed the channel, so a peer that resets gets
 // handle_close() two or three times (bpo-30985). Here each step first asks `still_there()`.
+// As in Python, one exception ends the channel's steps for this pass.
 template <class StillThere>
 void readwrite_steps(dispatcher& obj, short flags, StillThere still_there) {
-    try {
-        if (flags & POLLIN) obj.handle_read_event();
-        if ((flags & POLLOUT) && still_there()) obj.handle_write_event();
-        if ((flags & POLLPRI) && still_there()) obj.handle_expt_event();
-        if (ends_channel(flags) && still_there()) obj.handle_close();
-    } catch (const exit_now&) {
-        throw;
-    } catch (...) {
-        obj.handle_error();  // inside the catch: std::current_exception() is the exception
-    }
+    detail::deliver(obj, [&](dispatcher& channel) {
+        if (flags & POLLIN) channel.handle_read_event();
+        if ((flags & POLLOUT) && still_there()) channel.handle_write_event();
+        if ((flags & POLLPRI) && still_there()) channel.handle_expt_event();
+        if (ends_channel(flags) && still_there()) channel.handle_close();
+    });
 }
 // [readwrite_steps]
 
