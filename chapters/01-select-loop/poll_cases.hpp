@@ -5,11 +5,11 @@
 // Before including, define: void poll_under_test(double timeout, asyncore::channel_map& map);
 #pragma once
 
+#include "fd_limit.hpp"
 #include "interrupt.hpp"
 #include "probe.hpp"
 
 #include <pthread.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <csignal>
@@ -197,13 +197,9 @@ TEST_CASE("a signal that interrupts the wait (EINTR) does not end the pass early
 
 TEST_CASE("a descriptor at or above FD_SETSIZE is refused by select() with a clear error and served by poll()",
           "[poll][limits]") {
-    rlimit limit{};
-    REQUIRE(::getrlimit(RLIMIT_NOFILE, &limit) == 0);
-    const rlim_t needed = FD_SETSIZE + 16;
-    if (limit.rlim_max != RLIM_INFINITY && limit.rlim_max < needed) SKIP("the hard descriptor limit is below FD_SETSIZE");
-    rlimit raised = limit;
-    raised.rlim_cur = std::max<rlim_t>(limit.rlim_cur, needed);
-    REQUIRE(::setrlimit(RLIMIT_NOFILE, &raised) == 0);
+    testing::fd_limit limit(testing::fd_limit::direction::at_least, FD_SETSIZE + 16);
+    if (!limit.possible()) SKIP("the hard descriptor limit is below FD_SETSIZE");
+    REQUIRE(limit.ok());
 
     asyncore::channel_map map;
     trace events;
@@ -218,7 +214,6 @@ TEST_CASE("a descriptor at or above FD_SETSIZE is refused by select() with a cle
     testing::write_all(high_peer.fileno(), "x");
 
     poll_under_test(testing::patience, map);
-    ::setrlimit(RLIMIT_NOFILE, &limit);
 
     if (testing::use_poll) {
         INFO("poll() has no FD_SETSIZE limit: the large descriptor is served like any other");

@@ -1,10 +1,10 @@
 // Chapter 07: a server that runs out of file descriptors keeps its listening socket, does not
 // spin, and serves again once descriptors free up.
+#include "fd_limit.hpp"
 #include "harness.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <sys/resource.h>
 
 #include <vector>
 
@@ -46,23 +46,6 @@ testing::fd_guard connect_to(std::uint16_t port) {
     return fd;
 }
 
-// Lowers the soft descriptor limit while it lives (so "all of them" is a small number).
-class lowered_fd_limit {
-public:
-    explicit lowered_fd_limit(rlim_t limit) {
-        ::getrlimit(RLIMIT_NOFILE, &old_);
-        rlimit lower = old_;
-        lower.rlim_cur = std::min(old_.rlim_cur, limit);
-        ::setrlimit(RLIMIT_NOFILE, &lower);
-    }
-    ~lowered_fd_limit() { ::setrlimit(RLIMIT_NOFILE, &old_); }
-    lowered_fd_limit(const lowered_fd_limit&) = delete;
-    lowered_fd_limit& operator=(const lowered_fd_limit&) = delete;
-
-private:
-    rlimit old_{};
-};
-
 }  // namespace
 
 TEST_CASE("a server out of file descriptors closes waiting connections and keeps listening", "[close][limits]") {
@@ -82,7 +65,7 @@ TEST_CASE("a server out of file descriptors closes waiting connections and keeps
     int fill_error = 0;
     std::string log;
     {
-        lowered_fd_limit limit(512);
+        testing::fd_limit limit(testing::fd_limit::direction::at_most, 512);
         std::vector<testing::fd_guard> fillers;
         for (int fd; (fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;) fillers.emplace_back(fd);
         fill_error = errno;
