@@ -18,7 +18,7 @@ Doxygen only, into a form it renders as any Markdown reader would:
   name (write asyncore::poll() for the link);
 - a heading keeps its code spans' text, without the backticks Doxygen would show.
 
-Fenced code blocks and HTML comments pass unchanged. Usage: doxygen_md_filter.py FILE
+Fenced code blocks, \\htmlonly blocks and HTML comments pass unchanged. Usage: doxygen_md_filter.py FILE
 """
 import re
 import sys
@@ -107,6 +107,12 @@ def filter_markdown(text):
             flush()
             end = next((j for j in range(i + 1, len(lines)) if lines[j].strip().startswith(fm.group(1))),
                        len(lines) - 1)
+            out.append("\n".join(lines[i:end + 1]))
+            i = end + 1
+            continue
+        if line.strip() == "\\htmlonly":
+            flush()
+            end = next((j for j in range(i, len(lines)) if lines[j].strip() == "\\endhtmlonly"), i)
             out.append("\n".join(lines[i:end + 1]))
             i = end + 1
             continue
