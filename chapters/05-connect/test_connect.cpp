@@ -157,6 +157,33 @@ TEST_CASE("after a successful connect, handle_write runs in the same write event
           std::vector<std::string>{"[write event", "connect", "write", "write event]"});
 }
 
+TEST_CASE("close() inside handle_connect() is the end of the channel", "[connect]") {
+    asyncore::channel_map map;
+    testing::trace log;
+    keeping_server server(map);
+    class quitter : public client {
+    public:
+        using client::client;
+        void handle_connect() override {
+            client::handle_connect();
+            handle_close();  // logs "close", then close()
+        }
+        void handle_write() override {
+            client::handle_write();
+            send("too late");  // on the closed socket: Python calls handle_close() again
+        }
+    } c(map, log);
+    c.connect(server.bound());
+
+    REQUIRE(testing::run_until(map, [&] { return log.count("connect") == 1; }));
+    testing::run_until(map, [] { return false; }, 0.1);
+
+    INFO("Python goes on with handle_write() in the same event and marks the closed channel connected");
+    CHECK(log.events == std::vector<std::string>{"connect", "close"});
+    CHECK_FALSE(c.connected);
+    CHECK(c.fileno() == -1);
+}
+
 TEST_CASE("a refused connection goes through handle_error and closes the channel; handle_connect never runs",
           "[connect]") {
     asyncore::channel_map map;

@@ -23,12 +23,14 @@ public:
         : dispatcher_with_send(std::move(sock), &map), name(std::move(label)), log_(log) {}
 
     const std::string name;
+    bool wants_read = true;    // readable()
     bool wants_write = false;  // writable() even with nothing queued
     std::string received;
     int closes = 0;            // handle_close() calls
     // Run instead of the handler's usual work (reading, sending, reading the urgent byte).
     std::function<void(recorder&)> on_read, on_write, on_expt, on_close;
 
+    bool readable() override { return wants_read; }
     bool writable() override { return wants_write || dispatcher_with_send::writable(); }
     void handle_read() override {
         log_(name + ".read");

@@ -2,8 +2,11 @@
 // is idempotent and safe from any handler; a channel closed during a pass gets no more events.
 #include "close_helpers.hpp"
 
+#include "../04-accept/net_helpers.hpp"
+
 #include <netinet/in.h>
 
+#include <stdexcept>
 #include <system_error>
 
 using testing::recorder;
@@ -258,4 +261,79 @@ TEST_CASE("urgent out-of-band TCP data gives handle_expt", "[close]") {
     CHECK(events.events == strings{"a.expt"});
     CHECK(a.received == "!");
     CHECK(a.connected);
+}
+
+namespace {
+
+// Fills the send buffer of `fd` while its peer reads nothing: from then on it is not writable.
+void fill_send_buffer(int fd) {
+    const std::string block(65536, 'x');
+    auto deadline = testing::clock::now() + std::chrono::duration<double>(testing::patience);
+    while (::send(fd, block.data(), block.size(), MSG_NOSIGNAL | MSG_DONTWAIT) > 0)
+        if (testing::clock::now() >= deadline) throw std::runtime_error("fill_send_buffer: the buffer never filled");
+}
+
+}  // namespace
+
+TEST_CASE("urgent data does not wake a channel that only writes", "[close][urgent]") {
+    asyncore::channel_map map;
+    trace events;
+    auto [client, server] = testing::tcp_pair();
+    recorder a(std::move(client), map, events, "a");
+    a.wants_read = false;  // a server at its high-water mark: it waits until its peer reads
+    a.wants_write = true;
+    a.on_expt = [](recorder&) {};  // leaves the urgent byte unread
+    fill_send_buffer(a.fileno());
+    REQUIRE_FALSE(testing::wait_fd(a.fileno(), POLLOUT, 0));
+    char urgent = '!';
+    REQUIRE(::send(server.fileno(), &urgent, 1, MSG_OOB) == 1);
+    REQUIRE(testing::wait_fd(a.fileno(), POLLPRI));
+
+    asyncore::loop(0.01, testing::use_poll, &map, 20);
+    INFO("Python's select() loop watches it for exceptions anyway: woken at once, every pass, forever");
+    CHECK(events.count("a.expt") == 0);
+
+    a.wants_read = true;
+    a.on_expt = nullptr;
+    REQUIRE(testing::run_until(map, [&] { return events.count("a.expt") == 1; }));
+    INFO("once it reads again it hears of the urgent byte: nothing was lost");
+    CHECK(a.received == "!");
+}
+
+TEST_CASE("a socket accepted after its peer reset ends or goes quiet", "[close]") {
+    asyncore::channel_map map;
+    net::keeping_server server(map);
+    {
+        auto quitter = net::connect_to(server.bound());
+        net::linger_zero(quitter);
+    }  // closed with a reset before the server accepts it
+    REQUIRE(testing::run_until(map, [&] { return !server.accepted.empty(); }));
+    server.close();
+    trace events;
+    recorder a(std::move(server.accepted.front().sock), map, events, "a");
+    REQUIRE_FALSE(a.connected);
+    a.wants_read = false;  // a forwarder's end waiting for its remote to connect
+
+    asyncore::loop(0.01, testing::use_poll, &map, 20);
+    INFO("nothing to send and no connect under way: not writable (Python's `not connected` says yes, every pass)");
+    CHECK(events.count("a.write") == 0);
+
+    a.wants_read = true;
+    REQUIRE(testing::run_until(map, [&] { return map.empty(); }));
+    INFO("once it reads, the reset ends it");
+    CHECK(a.closes == 1);
+}
+
+TEST_CASE("send() on a closed channel sends nothing and calls no handler", "[close]") {
+    asyncore::channel_map map;
+    trace events;
+    auto [mine, peer] = testing::socket_pair();
+    recorder a(std::move(mine), map, events, "a");
+    a.close();
+
+    INFO("Python's send() fails with EBADF, a peer-gone error: handle_close() runs again");
+    CHECK(a.dispatcher::send("late") == 0);
+    CHECK(a.send("later") == 0);
+    CHECK(a.out_buffer.empty());
+    CHECK(events.events.empty());
 }

@@ -3,6 +3,7 @@
 #include "asyncore/dispatcher.hpp"
 
 #include "asyncore/errors.hpp"
+#include "deliver.hpp"
 
 #include <cxxabi.h>
 
@@ -102,7 +103,10 @@ void dispatcher::handle_read_event() {
     }
 #endif
 #if ASYNCORE_CHAPTER >= 5
-    if (!connected && connecting) handle_connect_event();  // a failed connect also reads as ready
+    if (!connected && connecting) {  // a failed connect also reads as ready
+        handle_connect_event();
+        if (!connected) return;  // handle_connect() closed the channel: that was its end
+    }
 #endif
     handle_read();
 }
@@ -114,7 +118,10 @@ void dispatcher::handle_write_event() {
     if (accepting) return;  // poll() never asks, but an event can still come through readwrite()
 #endif
 #if ASYNCORE_CHAPTER >= 5
-    if (!connected && connecting) handle_connect_event();  // writable means "connect finished"
+    if (!connected && connecting) {  // writable means "connect finished"
+        handle_connect_event();
+        if (!connected) return;  // handle_connect() closed the channel: no handle_write() after it
+    }
 #endif
     handle_write();
 }
@@ -140,6 +147,7 @@ void dispatcher::handle_connect_event() {
     int err = io().pending_error();
     if (err != 0) throw_errno(err, "connect to " + addr.to_string());
     handle_connect();
+    if (!connecting) return;  // handle_connect() closed the channel (close() clears connecting)
     connected = true;
     connecting = false;
 }
@@ -205,20 +213,38 @@ std::string describe_current_exception() {
     }
 }
 
+// repr(), or a plain stand-in if it throws: a broken repr() must not hide the error being reported.
+std::string repr_for_error_log(const dispatcher& obj) {
+    try {
+        return obj.repr();
+    } catch (...) {
+        return "<dispatcher at " + std::to_string(reinterpret_cast<std::uintptr_t>(&obj)) + ">";
+    }
+}
+
 }  // namespace
 
 // [handle_error]
 void dispatcher::handle_error() {
-    std::string self;
-    try {
-        self = repr();
-    } catch (...) {  // a broken repr() must not hide the error being reported
-        self = "<dispatcher at " + std::to_string(reinterpret_cast<std::uintptr_t>(this)) + ">";
-    }
-    log_info("uncaptured exception, closing channel " + self + " (" + describe_current_exception() + ")", "error");
+    log_info("uncaptured exception, closing channel " + repr_for_error_log(*this) + " (" +
+             describe_current_exception() + ")", "error");
     handle_close();
 }
 // [handle_error]
+
+// [handle_error_safely]
+void detail::handle_error_safely(dispatcher& obj) {
+    try {
+        obj.handle_error();
+    } catch (const exit_now&) {
+        throw;
+    } catch (...) {  // the channel's last resort failed: say so, and end it ourselves
+        obj.log_info("uncaptured exception in handle_error(), closing channel " + repr_for_error_log(obj) + " (" +
+                     describe_current_exception() + ")", "error");
+        obj.close();
+    }
+}
+// [handle_error_safely]
 
 // ---------------------------------------------------------------------------------------------
 // Logging

@@ -14,6 +14,7 @@ void dispatcher::create_socket(int family, int type) { set_socket(socket::create
 
 // [send]
 std::size_t dispatcher::send(std::string_view data) {
+    if (io_ && io_->fileno() < 0) return 0;  // closed: nothing to send on, and its end was told already
     ssize_t sent = io().send(data.data(), data.size());
     if (sent >= 0) return static_cast<std::size_t>(sent);
     int err = errno;

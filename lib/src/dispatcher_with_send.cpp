@@ -47,11 +47,20 @@ void dispatcher_with_send::handle_write() { initiate_send(); }
 // [handle_write]
 
 // [writable]
-bool dispatcher_with_send::writable() { return !connected || !out_buffer.empty(); }
+bool dispatcher_with_send::writable() {
+#if ASYNCORE_CHAPTER >= 7
+    // A connect to finish, not merely "no peer": a socket accepted after its peer reset has no
+    // peer either, and would be "writable" with nothing to write, every pass, forever.
+    return connecting || !out_buffer.empty();
+#else
+    return !connected || !out_buffer.empty();
+#endif
+}
 // [writable]
 
 // [send]
 std::size_t dispatcher_with_send::send(std::string_view data) {
+    if (fileno() < 0) return dispatcher::send(data);  // closed: 0, nothing queued (no socket yet: it throws)
     if (debug) log_info("sending " + preview(data));
     out_buffer.append(data);
     initiate_send();

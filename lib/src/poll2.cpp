@@ -26,9 +26,10 @@ using ticket = channel_map::ticket;
 // Python's flags: a readable channel also hears urgent data (POLLPRI); a listening socket is
 // never asked about writing. POLLHUP, POLLERR and POLLNVAL need no asking: poll() always reports them.
 short interest_of(dispatcher& channel) {
+    auto [is_r, is_w] = detail::ask(channel);
     short flags = 0;
-    if (channel.readable()) flags |= POLLIN | POLLPRI;
-    if (channel.writable() && !channel.accepting) flags |= POLLOUT;
+    if (is_r) flags |= POLLIN | POLLPRI;
+    if (is_w && !channel.accepting) flags |= POLLOUT;
     return flags;
 }
 // [poll2_flags]
@@ -82,7 +83,7 @@ void poll2(double timeout, channel_map* map) {
     for (const ticket& t : channels.snapshot()) {
         if (!channels.still_holds(t)) continue;  // closed by another channel's readable()
         short flags = interest_of(*t.channel);
-        if (flags == 0) continue;  // Python registers no fd without flags
+        if (flags == 0 || !channels.still_holds(t)) continue;  // Python registers no fd without flags
         fds.push_back({t.fd, flags, 0});
         asked.push_back(t);
     }

@@ -1,8 +1,10 @@
 // The select() backend: Python's asyncore.poll().
 #include "asyncore/errors.hpp"
 #include "asyncore/loop.hpp"
+#include "deliver.hpp"
 #include "wait_budget.hpp"
 
+#include <fcntl.h>
 #include <sys/select.h>
 
 #include <cerrno>
@@ -26,7 +28,7 @@ void refuse_too_large(dispatcher& channel, int fd) {
     try {
         throw std::length_error(why);
     } catch (...) {
-        channel.handle_error();
+        detail::handle_error_safely(channel);
     }
 }
 // [refuse]
@@ -51,12 +53,18 @@ interest ask_channels(channel_map& channels) {
     for (auto* list : {&wanted.readers, &wanted.writers, &wanted.all}) list->reserve(tickets.size());
     for (const ticket& t : tickets) {
         if (!channels.still_holds(t)) continue;
-        bool is_r = t.channel->readable();
-        bool is_w = t.channel->writable();
+        auto [is_r, is_w] = detail::ask(*t.channel);
+        if (!channels.still_holds(t)) continue;  // its readable() closed it, or handle_error() did
 #if ASYNCORE_CHAPTER >= 4
         is_w = is_w && !t.channel->accepting;  // a listening socket is always "writable": never ask
 #endif
         if (!is_r && !is_w) continue;
+        bool is_e = is_r || is_w;  // Python watches every channel it watches for exceptional events
+#if ASYNCORE_CHAPTER >= 7
+        // Urgent data is data to read. A channel that does not read would be woken by it at
+        // once, every pass, forever; it hears of it once it reads again, as under poll2().
+        is_e = is_r;
+#endif
         if (t.fd >= FD_SETSIZE) {
             refuse_too_large(*t.channel, t.fd);
             continue;
@@ -69,7 +77,7 @@ interest ask_channels(channel_map& channels) {
             FD_SET(t.fd, &wanted.write_fds);
             wanted.writers.push_back(t);
         }
-        FD_SET(t.fd, &wanted.expt_fds);
+        if (is_e) FD_SET(t.fd, &wanted.expt_fds);
         wanted.all.push_back(t);
         if (t.fd > wanted.max_fd) wanted.max_fd = t.fd;
     }
@@ -80,14 +88,16 @@ interest ask_channels(channel_map& channels) {
 // [wait]
 // select(), restarted with the time left when a signal interrupts it. The sets are undefined
 // after EINTR, so each attempt starts from a fresh copy of what the channels asked for.
-void wait_for_events(interest& wanted, double timeout) {
+// Returns false if a descriptor in the sets is not open (EBADF): see end_closed_channels().
+bool wait_for_events(interest& wanted, double timeout) {
     detail::wait_budget budget(timeout);
     const fd_set read_fds = wanted.read_fds, write_fds = wanted.write_fds, expt_fds = wanted.expt_fds;
     for (;;) {
         timeval tv{};
         if (::select(wanted.max_fd + 1, &wanted.read_fds, &wanted.write_fds, &wanted.expt_fds,
                      budget.as_timeval(tv)) >= 0)
-            return;
+            return true;
+        if (errno == EBADF) return false;
         if (errno != EINTR) throw_errno(errno, "select");
         wanted.read_fds = read_fds;
         wanted.write_fds = write_fds;
@@ -95,6 +105,22 @@ void wait_for_events(interest& wanted, double timeout) {
     }
 }
 // [wait]
+
+// [closed_behind_our_back]
+// A descriptor closed behind the library's back makes select() fail as a whole (EBADF), for
+// every channel. poll() would flag that one descriptor (POLLNVAL) and poll2() end its channel
+// with handle_close(): find such channels (fcntl() fails with EBADF) and do the same. Returns
+// whether there was one.
+bool end_closed_channels(channel_map& channels, const interest& watched) {
+    bool found = false;
+    for (const ticket& t : watched.all) {
+        if (::fcntl(t.fd, F_GETFD) != -1 || errno != EBADF) continue;
+        found = true;
+        if (channels.still_holds(t)) detail::deliver(*t.channel, &dispatcher::handle_close);
+    }
+    return found;
+}
+// [closed_behind_our_back]
 
 }  // namespace
 
@@ -109,7 +135,10 @@ void poll(double timeout, channel_map* map) {
         if (!channels.empty()) detail::sleep_seconds(timeout);  // (unless the refused ones were all)
         return;
     }
-    wait_for_events(ready, timeout);
+    if (!wait_for_events(ready, timeout)) {
+        if (!end_closed_channels(channels, ready)) throw_errno(EBADF, "select");
+        return;  // the others are asked again on the next pass
+    }
 
     // Every read, then every write, then every exceptional event, as Python does. A handler may
     // close any channel, so each one is looked up again before its event.

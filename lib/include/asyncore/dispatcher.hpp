@@ -151,7 +151,9 @@ public:
     /// An outgoing connection is established. Default: a warning. \chapter{05}
     virtual void handle_connect();
     /// Completes connect(): reads `SO_ERROR`; on success calls handle_connect(), then sets
-    /// `connected` and clears `connecting`. \throws std::system_error with the connect error
+    /// `connected` and clears `connecting`, unless handle_connect() closed the channel: then the
+    /// event ends there, with no handle_read() or handle_write() after it (Python goes on, and
+    /// marks the closed channel connected). \throws std::system_error with the connect error
     /// (a refused connection, say), which the loop hands to handle_error(). \chapter{05}
     void handle_connect_event();
 #endif
@@ -173,6 +175,8 @@ public:
     void create_socket(int family = AF_INET, int type = SOCK_STREAM);
     /// Sends what the kernel will take now. Returns the byte count: 0 if the socket buffer is
     /// full (would block), or if the peer is gone, in which case handle_close() was called.
+    /// On a closed channel it does nothing and returns 0 (Python's send() fails with `EBADF` and
+    /// calls handle_close() again).
     /// \throws std::system_error for any other error. \chapter{02}
     virtual std::size_t send(std::string_view data);
     /// Reads up to `buffer_size` bytes. An empty result means one of three things: end of file

@@ -34,12 +34,15 @@ public:
     send_buffer out_buffer;
 
     /// Queues `data` and tries to send at once. Returns `data.size()`: every byte is accepted.
+    /// A closed channel accepts nothing: it returns 0 and queues nothing.
     std::size_t send(std::string_view data) override;
     /// Sends one slice of at most max_send_size bytes from `out_buffer`.
     void initiate_send();
     /// Room to send: initiate_send().
     void handle_write() override;
-    /// True while not connected (a connect to finish) or while bytes wait.
+    /// True while not connected (a connect to finish) or while bytes wait. From chapter 07 on,
+    /// while `connecting` rather than while not connected: a socket accepted after its peer reset
+    /// is not connected either, and has nothing to write (Python's channel spins on it).
     bool writable() override;
 #if ASYNCORE_CHAPTER >= 7
     /// Half-close once everything queued is sent: `shutdown(SHUT_WR)` after the last byte. The

@@ -11,7 +11,8 @@
 namespace asyncore {
 
 /// Delivers a read event: `obj.handle_read_event()`, with any exception but exit_now handed to
-/// `obj.handle_error()` (Python's `asyncore.read`).
+/// `obj.handle_error()` (Python's `asyncore.read`). If handle_error() throws in turn, that is
+/// logged as an error and the channel closed: nothing but exit_now leaves this function.
 /// \chapter{01}
 void read(dispatcher& obj);
 /// Delivers a write event the same way (Python's `asyncore.write`).
@@ -28,13 +29,22 @@ void expt(dispatcher& obj);
 /// - An empty map returns at once. A map whose channels want nothing sleeps `timeout`.
 /// - A signal that interrupts the wait (`EINTR`) restarts it with the time left.
 /// - A channel that left the map, or was replaced, earlier in the pass gets no event.
+/// - An exception from readable() or writable() goes to that channel's handle_error(), and the
+///   channel is not watched this pass. An exception from handle_error() itself is logged as an
+///   error and the channel closed. Either way the other channels carry on.
+/// - From chapter 07 on, only a readable channel is watched for exceptional events (urgent
+///   data); Python watches every channel it watches at all, and spins on urgent data sent to a
+///   channel that only writes.
+/// - A descriptor closed behind the library's back (select() fails with `EBADF`) ends its channel
+///   with handle_close(), as poll2() does; the pass returns and the loop goes on.
 /// - `select()` can only watch descriptors below `FD_SETSIZE` (1024 with glibc). A channel
 ///   whose descriptor is larger gets a `std::length_error` through its handle_error() instead of
 ///   a write past the end of an `fd_set`, and the other channels carry on.
 ///
 /// `timeout` may be infinite (`std::numeric_limits<double>::infinity()`: wait for an event);
 /// negative counts as 0.
-/// \throws std::system_error if `select()` itself fails; exit_now from a handler.
+/// \throws std::system_error if `select()` itself fails (but for `EBADF`, above); exit_now from
+/// a handler.
 /// \chapter{01}
 void poll(double timeout = 0.0, channel_map* map = nullptr);
 
@@ -57,7 +67,8 @@ void readwrite(dispatcher& obj, short flags);
 /// A readable channel is watched for `POLLIN | POLLPRI`, a writable one that is not accepting
 /// for `POLLOUT`; a channel that wants neither is not watched. A map whose channels want nothing
 /// sleeps `timeout`. Events go to readwrite(); a channel closed earlier in the pass, by itself or
-/// another, gets none.
+/// another, gets none. Exceptions from readable(), writable() and handle_error() are contained
+/// as in poll().
 /// \throws std::system_error if `poll()` itself fails; exit_now from a handler.
 /// \chapter{11}
 void poll2(double timeout = 0.0, channel_map* map = nullptr);
