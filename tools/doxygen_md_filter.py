@@ -16,6 +16,7 @@ Doxygen only, into a form it renders as any Markdown reader would:
 - an image is named by its file name alone, as Doxygen looks it up in IMAGE_PATH;
 - an unqualified call name in prose, poll(), is not linked to the library's function of that
   name (write asyncore::poll() for the link);
+- a page gets its contents list ([TOC]) after its title;
 - a heading keeps its code spans' text, without the backticks Doxygen would show.
 
 Fenced code blocks, \\htmlonly blocks and HTML comments pass unchanged. Usage: doxygen_md_filter.py FILE
@@ -125,6 +126,8 @@ def filter_markdown(text):
         if re.match(r"^#+\s", line):
             flush()
             out.append(heading(line))
+            if line.startswith("# ") and i == 0:
+                out.append("\n[TOC]")  # the contents list of the page (interactive on the site)
         elif not line.strip() or line.startswith("    ") and not block:
             flush()
             out.append(line)
