@@ -3,6 +3,7 @@
 // reader, forwards a half-close, and does what the original Python forwarder does (and more).
 #include "forward_peers.hpp"
 #include "process.hpp"
+#include "server_tests.hpp"
 
 #include <fstream>
 #include <functional>
@@ -249,4 +250,47 @@ TEST_CASE("the original Python forwarder loses the reply of a client that half-c
     auto port = started(forwarder);
     INFO("the original closes both sides at the client's end of file, dropping the reply");
     CHECK(ask_and_half_close(std::to_string(port), "GET something\n").empty());
+}
+
+namespace {
+
+// The course's echo server as the remote: every byte sent through the forwarder comes back.
+struct echo_upstream {
+    child_process server{{PROGRAM_ECHO_SERVER, "--port", "0", "--quiet"}};
+    std::string port = std::to_string(started(server));
+};
+
+}  // namespace
+
+TEST_CASE("port_forwarder keeps forwarding after the reader of its stdout leaves", "[forwarder][stdout]") {
+    echo_upstream echo;
+    child_process forwarder({PROGRAM_PORT_FORWARDER, "-p", "0", "-P", echo.port});
+    auto port = started(forwarder);
+    testing::stop_reading_stdout(forwarder);  // as `port_forwarder -p 0 ... | head -1` does
+    for (int i = 0; i < 3; ++i) {
+        std::string message = "client " + std::to_string(i) + " after the reader left\n";
+        CHECK(testing::echo_of(port, message) == message);
+    }
+    CHECK(forwarder.wait(0) == -1);  // still running
+}
+
+TEST_CASE("port_forwarder -q prints listening on and no line per connection", "[forwarder][contract]") {
+    echo_upstream echo;
+    testing::check_quiet({PROGRAM_PORT_FORWARDER, "-p", "0", "-P", echo.port});
+}
+
+TEST_CASE("port_forwarder --help names --poll and -q", "[forwarder][contract]") {
+    testing::check_help_names_poll_and_quiet(PROGRAM_PORT_FORWARDER);
+}
+
+TEST_CASE("port_forwarder fails before listening on if select() cannot watch it", "[forwarder][contract]") {
+    testing::check_fails_before_listening({PROGRAM_PORT_FORWARDER, "-p", "0"});
+}
+
+TEST_CASE("port_forwarder --poll serves a listening socket above FD_SETSIZE", "[forwarder][poll]") {
+    echo_upstream echo;
+    auto forwarder =
+        testing::start_with_low_descriptors_taken({PROGRAM_PORT_FORWARDER, "-p", "0", "-P", echo.port, "--poll"});
+    auto port = started(*forwarder);
+    CHECK(testing::echo_of(port, "forwarded from fd 1030\n") == "forwarded from fd 1030\n");
 }

@@ -3,6 +3,7 @@
 #include "echo_server.hpp"
 #include "harness.hpp"
 #include "process.hpp"
+#include "server_tests.hpp"
 
 #include <sys/resource.h>
 
@@ -13,29 +14,7 @@ namespace {
 
 constexpr double patience = 5.0;
 
-// A plain non-blocking TCP client, driven by the test.
-struct client {
-    asyncore::socket sock;
-    std::string to_send, received;
-    std::size_t sent = 0;
-
-    explicit client(const asyncore::address& server) : sock(asyncore::socket::create(server.family())) {
-        int rc = sock.connect_ex(server);
-        if (rc != 0 && rc != EINPROGRESS) throw std::runtime_error("connect: " + asyncore::strerror(rc));
-    }
-    // Sends what the kernel takes and reads what has come back (at most `read_limit` bytes).
-    void pump(std::size_t read_limit = 1 << 20) {
-        if (sent < to_send.size()) {
-            ssize_t n = ::send(sock.fileno(), to_send.data() + sent, std::min<std::size_t>(to_send.size() - sent, 65536),
-                               MSG_NOSIGNAL);
-            if (n > 0) sent += static_cast<std::size_t>(n);
-        }
-        char buffer[65536];
-        ssize_t n = ::recv(sock.fileno(), buffer, std::min(sizeof buffer, read_limit), 0);
-        if (n > 0) received.append(buffer, static_cast<std::size_t>(n));
-    }
-    bool done() const { return received.size() >= to_send.size(); }
-};
+using client = testing::echo_client;  // a plain non-blocking TCP client (server_tests.hpp)
 
 std::string random_bytes(std::size_t n, unsigned seed) {
     std::mt19937 random(seed);
@@ -157,25 +136,12 @@ TEST_CASE("the echo_server program serves 900 concurrent clients under select()"
     REQUIRE(port != 0);
     asyncore::address where("127.0.0.1", port);
 
-    std::vector<std::unique_ptr<client>> clients;
-    for (unsigned i = 0; i < 900; ++i) {
-        clients.push_back(std::make_unique<client>(where));
-        clients.back()->to_send = "client " + std::to_string(i) + " says " + random_bytes(64, i) + "\n";
-    }
-    std::vector<pollfd> fds;
-    for (auto& c : clients) fds.push_back({c->sock.fileno(), POLLIN | POLLOUT, 0});
-    auto deadline = testing::clock::now() + std::chrono::seconds(30);
-    std::size_t done = 0;
-    while (done < clients.size() && testing::clock::now() < deadline) {
-        ::poll(fds.data(), fds.size(), 100);
-        done = 0;
-        for (std::size_t i = 0; i < clients.size(); ++i) {
-            if (fds[i].revents) clients[i]->pump();
-            fds[i].events = clients[i]->sent < clients[i]->to_send.size() ? POLLIN | POLLOUT : POLLIN;
-            done += clients[i]->done();
-        }
-    }
+    std::vector<std::string> lines;
+    for (unsigned i = 0; i < 900; ++i)
+        lines.push_back("client " + std::to_string(i) + " says " + random_bytes(64, i) + "\n");
+    auto clients = testing::echo_at_once(where, lines, 30.0);
+    auto done = std::count_if(clients.begin(), clients.end(), [](auto& c) { return c->done(); });
     INFO(done << " of 900 clients got their echo back");
-    REQUIRE(done == clients.size());
+    REQUIRE(done == 900);
     for (auto& c : clients) CHECK(c->received == c->to_send);
 }
