@@ -124,6 +124,14 @@ def check(html_dir):
                 faults.append(f"{name}: an absolute path of the build machine: {d}")
         if "file://" in raw:
             faults.append(f"{name}: a file:// URL")
+    # The sidebar and the menu are built from these scripts: their pages must exist too.
+    for script in ("navtreedata.js", "menudata.js"):
+        path = os.path.join(html_dir, script)
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as f:
+                for target in re.findall(r'"([\w./-]+\.html)(?:#[\w-]*)?"', f.read()):
+                    if not os.path.exists(os.path.join(html_dir, target)):
+                        faults.append(f"{script}: a link to a missing file: {target}")
     for name, page in pages.items():
         for href, in_code in page.links:
             fault = check_link(html_dir, name, href, in_code, pages)
