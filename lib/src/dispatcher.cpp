@@ -123,6 +123,15 @@ void dispatcher::handle_write_event() {
         if (!connected) return;  // handle_connect() closed the channel: no handle_write() after it
     }
 #endif
+#if ASYNCORE_CHAPTER >= 7
+    // No peer and no connect under way, yet an error waits: a socket accepted after its peer
+    // reset. Such a socket is writable at once and forever; dispatcher_with_send, which says
+    // "writable" while not connected, would spin on it. It is over.
+    if (!connected && !connecting && io_ && io_->pending_error() != 0) {
+        handle_close();
+        return;
+    }
+#endif
     handle_write();
 }
 // [handle_write_event]

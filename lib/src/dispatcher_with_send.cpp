@@ -47,15 +47,7 @@ void dispatcher_with_send::handle_write() { initiate_send(); }
 // [handle_write]
 
 // [writable]
-bool dispatcher_with_send::writable() {
-#if ASYNCORE_CHAPTER >= 7
-    // A connect to finish, not merely "no peer": a socket accepted after its peer reset has no
-    // peer either, and would be "writable" with nothing to write, every pass, forever.
-    return connecting || !out_buffer.empty();
-#else
-    return !connected || !out_buffer.empty();
-#endif
-}
+bool dispatcher_with_send::writable() { return !connected || !out_buffer.empty(); }
 // [writable]
 
 // [send]

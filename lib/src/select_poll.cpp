@@ -59,11 +59,12 @@ interest ask_channels(channel_map& channels) {
         is_w = is_w && !t.channel->accepting;  // a listening socket is always "writable": never ask
 #endif
         if (!is_r && !is_w) continue;
-        bool is_e = is_r || is_w;  // Python watches every channel it watches for exceptional events
 #if ASYNCORE_CHAPTER >= 7
         // Urgent data is data to read. A channel that does not read would be woken by it at
         // once, every pass, forever; it hears of it once it reads again, as under poll2().
-        is_e = is_r;
+        bool is_e = is_r;
+#else
+        bool is_e = true;  // as in Python: every channel watched at all hears of exceptional events
 #endif
         if (t.fd >= FD_SETSIZE) {
             refuse_too_large(*t.channel, t.fd);

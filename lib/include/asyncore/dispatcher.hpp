@@ -119,6 +119,9 @@ public:
     /// (connecting), or data or end of file arrived.
     virtual void handle_read_event();
     /// The descriptor is writable: a connect finished (connecting), or there is room to send.
+    /// From chapter 07 on, a channel that is neither connected nor connecting and has a socket
+    /// error pending (a socket accepted after its peer reset) gets handle_close() instead: such a
+    /// socket is writable forever, and Python's dispatcher_with_send spins on it.
     virtual void handle_write_event();
     /// The descriptor has an exceptional condition: urgent (out-of-band) data, or an error.
     virtual void handle_expt_event();

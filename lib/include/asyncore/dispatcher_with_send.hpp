@@ -40,9 +40,7 @@ public:
     void initiate_send();
     /// Room to send: initiate_send().
     void handle_write() override;
-    /// True while not connected (a connect to finish) or while bytes wait. From chapter 07 on,
-    /// while `connecting` rather than while not connected: a socket accepted after its peer reset
-    /// is not connected either, and has nothing to write (Python's channel spins on it).
+    /// True while not connected (a connect to finish) or while bytes wait.
     bool writable() override;
 #if ASYNCORE_CHAPTER >= 7
     /// Half-close once everything queued is sent: `shutdown(SHUT_WR)` after the last byte. The
