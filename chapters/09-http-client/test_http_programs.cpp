@@ -2,9 +2,13 @@
 // serving random binary files, and against servers that misbehave on purpose.
 #include "process.hpp"
 
+#include <dirent.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cstring>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -184,4 +188,113 @@ TEST_CASE("http_client reports a truncated response in one line with exit status
     CHECK_THAT(r.output, testing::contains("truncated response"));
     INFO("the body that did arrive is still written: nothing is lost");
     CHECK(r.output.rfind("only this", 0) == 0);
+}
+
+// [url_injection]
+TEST_CASE("http_client sends nothing for a URL with a space or control character", "[http][contract]") {
+    auto listener = asyncore::socket::create();
+    listener.bind(asyncore::address("127.0.0.1", 0));
+    listener.listen(8);
+    const std::string base = "http://127.0.0.1:" + std::to_string(listener.getsockname().port());
+    const std::vector<std::string> urls = {base + "/a b\r\nX-Injected: yes", base + "/a b",
+                                           base + "/a\r\nX-Injected: yes", base + "/tab\there", base + "/del\x7f",
+                                           base + "/bell\a", base + "/?q=\n", base + "/#frag ment",
+                                           "http://127.0.0.1\r\nX-Injected: yes:80/"};
+    for (const std::string& bad : urls) {
+        child_process client({PROGRAM_HTTP_CLIENT, bad}, true);
+        int status = -1;  // it exits, as it should, or it connects: whichever comes first
+        auto deadline = testing::clock::now() + std::chrono::seconds(10);
+        while (status < 0 && !testing::wait_fd(listener.fileno(), POLLIN, 0.01) && testing::clock::now() < deadline)
+            status = client.wait(0);
+        INFO("URL: " << Catch::Detail::stringify(bad));
+        if (testing::wait_fd(listener.fileno(), POLLIN, 0)) {
+            auto conn = listener.accept();
+            REQUIRE(conn);
+            std::string sent = testing::read_some(conn->first.fileno(), 4096, 1.0);
+            FAIL("it connected and sent: " << Catch::Detail::stringify(sent));
+        }
+        std::string output = client.read_all();
+        INFO("output: " << output);
+        CHECK(status == 2);
+        CHECK(output.rfind("http_client: ", 0) == 0);
+        CHECK(std::count(output.begin(), output.end(), '\n') == 1);
+    }
+}
+// [url_injection]
+
+namespace {
+
+// A file that holds `text`, in a folder of its own; the folder goes at the end of the test.
+struct existing_file {
+    std::string dir, path;
+    explicit existing_file(const std::string& text) {
+        char pattern[] = "/tmp/http_client_output_XXXXXX";
+        dir = ::mkdtemp(pattern);
+        path = dir + "/page.html";
+        std::ofstream(path, std::ios::binary) << text;
+    }
+    ~existing_file() { std::system(("rm -rf '" + dir + "'").c_str()); }
+    // The names in the folder: the file alone, no temporary file left behind.
+    std::vector<std::string> names() const {
+        std::vector<std::string> all;
+        if (DIR* d = ::opendir(dir.c_str())) {
+            while (dirent* entry = ::readdir(d))
+                if (entry->d_name[0] != '.' || (std::strcmp(entry->d_name, ".") && std::strcmp(entry->d_name, "..")))
+                    all.push_back(entry->d_name);
+            ::closedir(d);
+        }
+        std::sort(all.begin(), all.end());
+        return all;
+    }
+};
+
+}  // namespace
+
+// [output_kept]
+TEST_CASE("http_client -o leaves an existing FILE as it was when the fetch fails", "[http][contract]") {
+    const std::string before = "the page as it was\n";
+    auto refused = asyncore::socket::create();
+    refused.bind(asyncore::address("127.0.0.1", 0));  // bound, never listening: connections refused
+    const std::string refused_url = "http://127.0.0.1:" + std::to_string(refused.getsockname().port()) + "/";
+    const std::vector<std::pair<std::string, std::string>> failures = {
+        {"refused", ""},
+        {"malformed", "this is not HTTP\r\n\r\n"},
+        {"truncated", "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nonly this"},
+    };
+    for (const auto& [what, reply] : failures) {
+        INFO("a " << what << " fetch");
+        existing_file file(before);
+        std::optional<one_shot_server> server;
+        if (!reply.empty()) server.emplace(reply);
+        auto r = run({"-o", file.path, server ? server->url() : refused_url});
+        INFO(r.output);
+        CHECK(r.status == 1);
+        CHECK(slurp(file.path) == before);
+        CHECK(file.names() == std::vector<std::string>{"page.html"});
+    }
+}
+// [output_kept]
+
+TEST_CASE("http_client -o replaces FILE once the response is complete", "[http][contract]") {
+    existing_file file("the old page, longer than the new one\n");
+    ::chmod(file.path.c_str(), 0640);
+    one_shot_server server("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nnew page\n");
+    auto r = run({"-o", file.path, server.url()});
+    INFO(r.output);
+    CHECK(r.status == 0);
+    CHECK(slurp(file.path) == "new page\n");
+    CHECK(file.names() == std::vector<std::string>{"page.html"});
+    struct stat st {};
+    REQUIRE(::stat(file.path.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0640);  // the file keeps its permissions
+}
+
+TEST_CASE("http_client -o /dev/null writes in place", "[http][contract]") {
+    one_shot_server server("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello");
+    auto r = run({"-o", "/dev/null", server.url()});
+    CHECK(r.output == "");
+    CHECK(r.status == 0);
+    struct stat st {};
+    REQUIRE(::stat("/dev/null", &st) == 0);
+    CHECK(S_ISCHR(st.st_mode));
 }

@@ -17,8 +17,10 @@ void response_parser::feed(std::string_view data) {
     // TODO 2: a loop over `data` driven by stage_ (the header lists the stages):
     //   status_line   "HTTP/1.x NNN reason": check it, keep status_ and reason_
     //   header_line   "Name: value" until an empty line; then decide how the body is framed
-    //                 (RFC 9112 6.3): no body for HEAD, 1xx, 204, 304; chunked if the last
-    //                 Transfer-Encoding is chunked; else Content-Length; else until close.
+    //                 (RFC 9112 6.3): no body for HEAD, 1xx, 204, 304; if there is any
+    //                 Transfer-Encoding, chunked when chunked is the last coding of all its
+    //                 lines together ("gzip" then "chunked": chunked), else until close;
+    //                 else Content-Length; else until close.
     //   body_length   pass up to left_ bytes to on_body_
     //   chunk_size / chunk_data / chunk_end / trailer_line   the chunked format
     //   body_until_close   everything goes to on_body_

@@ -102,6 +102,27 @@ TEST_CASE("Transfer-Encoding chunked wins over Content-Length", "[ex09][parser]"
     CHECK(r.body == "wiki");
 }
 
+TEST_CASE("Transfer-Encoding lines combine and chunked frames only as the last", "[ex09][parser]") {
+    INFO("hint: all Transfer-Encoding lines together make one list (RFC 9112 6.1): the last coding decides");
+    auto last = parse_every_way("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                "4\r\nwiki\r\n0\r\n\r\n",
+                                false);
+    CHECK(last.error.empty());
+    CHECK(last.done);
+    CHECK(last.body == "wiki");
+    const std::string not_chunked = "4\r\nwiki\r\n0\r\n\r\n";
+    for (std::string codings : {"Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n",
+                                "Transfer-Encoding: chunked, gzip\r\n"}) {
+        INFO(codings << "chunked is not the last coding: the body runs until the connection closes");
+        auto open = parse_every_way("HTTP/1.1 200 OK\r\n" + codings + "\r\n" + not_chunked, false);
+        CHECK_FALSE(open.done);
+        auto closed = parse_every_way("HTTP/1.1 200 OK\r\n" + codings + "\r\n" + not_chunked, true);
+        CHECK(closed.error.empty());
+        CHECK(closed.done);
+        CHECK(closed.body == not_chunked);
+    }
+}
+
 TEST_CASE("without a length the body runs until the connection closes", "[ex09][parser]") {
     const std::string bytes = "HTTP/1.0 200 OK\r\nServer: old\r\n\r\nbody until close";
     auto open = parse_every_way(bytes, false);

@@ -6,8 +6,33 @@
 
 namespace http {
 
+namespace {
+
+// `text` in quotes, its control characters written as \r, \n, \t or \xNN: one line, always.
+std::string quote(std::string_view text) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out = "'";
+    for (unsigned char c : text) {
+        if (c == '\r') out += "\\r";
+        else if (c == '\n') out += "\\n";
+        else if (c == '\t') out += "\\t";
+        else if (c < 0x20 || c == 0x7f) out += std::string("\\x") + hex[c >> 4] + hex[c & 15];
+        else out += static_cast<char>(c);
+    }
+    return out + "'";
+}
+
+}  // namespace
+
 url url::parse(std::string_view text) {
-    const std::string quoted = "'" + std::string(text) + "'";
+    const std::string quoted = quote(text);
+    // A URL has no spaces and no control characters (RFC 3986). Let one through and it lands in
+    // the request: a CR LF in the path would end the request line and start a header of the
+    // URL's choosing. So refuse them all, in every part, before anything is sent.
+    auto bad = std::find_if(text.begin(), text.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; });
+    if (bad != text.end())
+        throw bad_url(std::string(*bad == ' ' ? "a space" : "a control character") + " at byte " +
+                      std::to_string(bad - text.begin()) + " of the URL: " + quoted);
     auto scheme_end = text.find("://");
     if (scheme_end == std::string_view::npos) throw bad_url("not a URL (expected http://host/path): " + quoted);
     std::string scheme(text.substr(0, scheme_end));

@@ -191,10 +191,22 @@ void response_parser::start_body() {
         stage_ = stage::done;
         return;
     }
-    if (const std::string* coding = header("Transfer-Encoding")) {
-        std::string_view last = *coding;
-        last = trim(last.substr(last.rfind(',') == std::string_view::npos ? 0 : last.rfind(',') + 1));
-        stage_ = iequals(last, "chunked") ? stage::chunk_size : stage::body_until_close;
+    // Several Transfer-Encoding lines make one list of codings, in order (RFC 9110 5.3). The body
+    // is chunked only if chunked is the last of them; after any other, it runs until close.
+    bool transfer_encoded = false;
+    std::string_view last_coding;
+    for (const auto& [name, value] : headers_) {
+        if (!iequals(name, "Transfer-Encoding")) continue;
+        transfer_encoded = true;
+        for (std::string_view list = value; !list.empty();) {
+            auto comma = list.find(',');
+            std::string_view coding = trim(list.substr(0, comma));
+            if (!coding.empty()) last_coding = coding;  // empty list elements do not count
+            list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+        }
+    }
+    if (transfer_encoded) {
+        stage_ = iequals(last_coding, "chunked") ? stage::chunk_size : stage::body_until_close;
         return;  // Transfer-Encoding overrides any Content-Length
     }
     std::optional<std::uint64_t> length;
