@@ -68,6 +68,7 @@ protected:
     }
 
 private:
+    // [write_now]
     void emit() {
         if (dropped_ > 0 && write_now(dropped_note())) dropped_ = 0;
         if (dropped_ > 0 || !write_now(line_)) ++dropped_;  // after a loss, only once it is told
@@ -84,6 +85,7 @@ private:
         if (::poll(&p, 1, 0) != 1 || p.revents != POLLOUT) return false;  // full, closed, or no stdout
         return ::write(fd_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
     }
+    // [write_now]
 
     int fd_;
     std::string line_;
