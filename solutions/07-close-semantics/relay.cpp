@@ -3,38 +3,38 @@
 
 #include <exception>
 
-// [make_relay]
 relay make_relay(asyncore::socket a, asyncore::socket b, asyncore::channel_map& map, relay_log& log) {
+    // TODO 1 begin
     auto first = asyncore::make<relay_end>(std::move(a), map, "a", log);  // the map owns both
     auto second = asyncore::make<relay_end>(std::move(b), map, "b", log);
     first->partner = second;  // weak links: neither keeps the other alive
     second->partner = first;
     return {first, second};
+    // TODO 1 end
 }
-// [make_relay]
 
-// [handle_read]
 void relay_end::handle_read() {
+    // TODO 2 begin
     std::string data = recv(chunk);
     if (data.empty()) return;  // nothing after all, or the peer left and handle_close() has run
     if (inspect) inspect(data);  // may throw: the loop hands that to handle_error()
     bytes_forwarded += data.size();
     if (auto other = partner.lock()) other->send(data);  // may end the relay before it returns
+    // TODO 2 end
 }
-// [handle_read]
 
-// [handle_close]
 void relay_end::handle_close() {
+    // TODO 3 begin
     if (ended_) return;  // the second call of the ping-pong, or a second "peer gone" in one pass
     ended_ = true;       // first, so that the partner's call back to us stops here
     note("closed");
     close();
     if (auto other = partner.lock()) other->handle_close();
+    // TODO 3 end
 }
-// [handle_close]
 
-// [handle_error]
 void relay_end::handle_error() {
+    // TODO 4 begin
     try {
         // We run inside the loop's catch block: the handler's exception is the current one.
         if (auto current = std::current_exception()) std::rethrow_exception(current);
@@ -45,5 +45,5 @@ void relay_end::handle_error() {
         note("error: unknown exception");
     }
     handle_close();
+    // TODO 4 end
 }
-// [handle_error]

@@ -14,6 +14,7 @@ namespace {
 
 using ticket = asyncore::channel_map::ticket;
 
+// TODO helpers begin
 int to_milliseconds(double seconds) {
     if (seconds <= 0) return 0;
     return static_cast<int>(std::ceil(seconds * 1000));  // round up: never wake before the time
@@ -41,13 +42,17 @@ void run_steps(asyncore::channel_map& map, const ticket& t, short revents) {
         channel.handle_error();
     }
 }
+// TODO helpers end
 
 }  // namespace
 
 void my_poll2(double timeout, asyncore::channel_map& map) {
+    // TODO 1 begin
     asyncore::channel_map::pass pass(map);  // a channel closed during the pass outlives it
     if (map.empty()) return;
+    // TODO 1 end
 
+    // TODO 2 begin
     std::vector<pollfd> fds;
     std::vector<ticket> asked;
     for (const ticket& t : map.snapshot()) {
@@ -56,18 +61,25 @@ void my_poll2(double timeout, asyncore::channel_map& map) {
         fds.push_back({t.fd, flags, 0});
         asked.push_back(t);
     }
+    // TODO 2 end
 
+    // TODO 3 begin
     if (fds.empty()) {
         std::this_thread::sleep_for(std::chrono::duration<double>(timeout < 0 ? 0 : timeout));
         return;
     }
+    // TODO 3 end
 
+    // TODO 4 begin
     // Keep it simple: after EINTR, wait the whole timeout again (asyncore::poll2 waits the time left).
     while (::poll(fds.data(), fds.size(), to_milliseconds(timeout)) < 0) {
         if (errno != EINTR) throw std::system_error(errno, std::system_category(), "poll");
     }
+    // TODO 4 end
 
+    // TODO 5 begin
     for (std::size_t i = 0; i < fds.size(); ++i) {
         if (fds[i].revents != 0 && map.still_holds(asked[i])) run_steps(map, asked[i], fds[i].revents);
     }
+    // TODO 5 end
 }
