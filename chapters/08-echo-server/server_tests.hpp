@@ -22,7 +22,12 @@ struct echo_client {
     std::size_t sent = 0;
     bool ended = false;  // end of file or an error: nothing more will come
 
-    explicit echo_client(const asyncore::address& server) : sock(asyncore::socket::create(server.family())) {
+    // `receive_buffer` > 0 sets SO_RCVBUF before connecting: a small one makes a slow reader
+    // whose bytes cannot hide in the kernel's buffers.
+    explicit echo_client(const asyncore::address& server, int receive_buffer = 0)
+        : sock(asyncore::socket::create(server.family())) {
+        if (receive_buffer > 0)
+            ::setsockopt(sock.fileno(), SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
         int rc = sock.connect_ex(server);
         if (rc != 0 && rc != EINPROGRESS) throw std::runtime_error("connect: " + asyncore::strerror(rc));
     }
@@ -40,6 +45,27 @@ struct echo_client {
     }
     bool done() const { return received.size() >= to_send.size(); }
 };
+
+// How many of the sockets `fds`, each connecting without blocking, have finished connecting
+// within `seconds`. Run it before the server's loop accepts anyone: the connections that finish
+// are those the listener's queue (its listen() backlog) holds, a few more than the backlog.
+inline std::size_t connected_within(const std::vector<int>& fds, double seconds) {
+    std::vector<pollfd> polled;
+    for (int fd : fds) polled.push_back({fd, POLLOUT, 0});
+    auto deadline = clock::now() + std::chrono::duration<double>(seconds);
+    std::size_t connected = 0;
+    do {
+        ::poll(polled.data(), polled.size(), 50);
+        connected = 0;
+        for (const auto& p : polled) {
+            int error = 0;
+            socklen_t size = sizeof error;
+            ::getsockopt(p.fd, SOL_SOCKET, SO_ERROR, &error, &size);
+            connected += (p.revents & POLLOUT) && error == 0;
+        }
+    } while (connected < fds.size() && clock::now() < deadline);
+    return connected;
+}
 
 // `lines.size()` clients connect to `where` at once, all of them before any sends; client i sends
 // lines[i]. Pumps them all until each has as many bytes back as it sent (or its connection
