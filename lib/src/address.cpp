@@ -1,6 +1,5 @@
 #include "asyncore/address.hpp"
 
-#if ASYNCORE_CHAPTER >= 2
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -74,19 +73,6 @@ address address::resolve(std::string_view host, std::uint16_t port, int family) 
 }
 // [resolve]
 
-#if ASYNCORE_CHAPTER >= 5
-address address::unix_path(std::string_view path) {
-    sockaddr_un un{};
-    if (path.size() >= sizeof un.sun_path)
-        throw std::length_error("Unix socket path longer than " + std::to_string(sizeof un.sun_path - 1) +
-                                " bytes: " + std::string(path));
-    un.sun_family = AF_UNIX;
-    std::memcpy(un.sun_path, path.data(), path.size());
-    return address(reinterpret_cast<const sockaddr*>(&un),
-                   static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() + 1));
-}
-#endif
-
 int address::family() const noexcept { return empty() ? AF_UNSPEC : storage_.ss_family; }
 
 std::string address::host() const {
@@ -132,4 +118,3 @@ bool operator==(const address& a, const address& b) noexcept {
 }
 
 }  // namespace asyncore
-#endif

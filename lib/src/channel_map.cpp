@@ -8,7 +8,9 @@ channel_map socket_map;
 
 channel_map::~channel_map() {
     clear();
+#if ASYNCORE_CHAPTER >= 2
     bury_the_dead();
+#endif
 }
 
 dispatcher* channel_map::get(int fd) const noexcept {
@@ -17,19 +19,22 @@ dispatcher* channel_map::get(int fd) const noexcept {
 }
 
 // [add]
-void channel_map::add(int fd, dispatcher& channel, std::shared_ptr<dispatcher> owner) {
+void channel_map::add(int fd, dispatcher& channel) { file(fd, channel); }
+
+channel_map::entry& channel_map::file(int fd, dispatcher& channel) {
     auto [at, inserted] = entries_.try_emplace(fd);
     // Python simply overwrites map[fd]. The channel filed there before has lost its place, so it
     // must stop believing it is registered.
     if (!inserted) ++version_;  // tickets for this fd may no longer hold
     if (!inserted && at->second.channel != &channel) retire(at->second);
+    at->second = entry{};
     at->second.channel = &channel;
-    at->second.owner = std::move(owner);
 #if ASYNCORE_CHAPTER >= 7
     at->second.serial = ++next_serial_;
 #endif
     channel.registered_in_ = this;
     channel.registered_fd_ = fd;
+    return at->second;
 }
 // [add]
 
@@ -80,20 +85,11 @@ bool channel_map::still_holds(const ticket& t) const noexcept {
 void channel_map::retire(entry& gone) {
     ++version_;
     gone.channel->registered_in_ = nullptr;
+#if ASYNCORE_CHAPTER >= 2
     // Never destroy a channel here: its own handler may be running (close() from handle_read).
     if (gone.owner) departed_.push_back(std::move(gone.owner));
+#endif
 }
 // [retire]
-
-// [bury]
-void channel_map::bury_the_dead() noexcept {
-    // A destructor may close other channels, which then depart too: repeat until none is left.
-    while (!departed_.empty()) {
-        auto dead = std::move(departed_);
-        departed_.clear();
-        dead.clear();
-    }
-}
-// [bury]
 
 }  // namespace asyncore

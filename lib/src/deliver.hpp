@@ -1,5 +1,4 @@
-// Event delivery shared by the backends: loop.cpp's read()/write()/expt() and poll2's readwrite(),
-// and the questions both backends ask before they wait.
+// Event delivery, for the pass (pass.cpp), loop.cpp's read()/write()/expt() and poll2's readwrite().
 #pragma once
 
 #include "asyncore/dispatcher.hpp"
@@ -30,22 +29,23 @@ void deliver(dispatcher& obj, Event&& event) {
 }
 // [deliver_one]
 
-// [ask_one]
-// What a channel wants this pass. readable() and writable() are the channel's code too: an
-// exception from either goes to its handle_error(), and the channel is not watched this pass.
-struct wants {
-    bool read = false;
-    bool write = false;
-};
+// The events a backend reports for a channel, as flags.
+enum event : unsigned { read_event = 1, write_event = 2, expt_event = 4, close_event = 8 };
 
-inline wants ask(dispatcher& obj) {
-    wants answer;
-    deliver(obj, [&answer](dispatcher& channel) {
-        bool read = channel.readable();
-        answer = {read, channel.writable()};
+// [deliver_events]
+// One channel's events, in Python's order: read, write, urgent data, then its end (a hang-up or
+// an error). Each step after the first runs only while `still_there()`: a channel that a read
+// closed gets no write event and no second handle_close() (Python's readwrite() goes on,
+// bpo-30985). As in Python, one exception ends the channel's steps for this pass.
+template <class StillThere>
+void deliver_events(dispatcher& obj, unsigned events, StillThere still_there) {
+    deliver(obj, [&](dispatcher& channel) {
+        if (events & read_event) channel.handle_read_event();
+        if ((events & write_event) && still_there()) channel.handle_write_event();
+        if ((events & expt_event) && still_there()) channel.handle_expt_event();
+        if ((events & close_event) && still_there()) channel.handle_close();
     });
-    return answer;
 }
-// [ask_one]
+// [deliver_events]
 
 }  // namespace asyncore::detail

@@ -1,42 +1,22 @@
-// The dispatcher's life, registration, event routing, default handlers and logging.
-// Its socket operations are in dispatcher_socket.cpp.
+// The dispatcher's life, registration, event routing, default handlers and logging. What later
+// chapters add has files of its own: dispatcher_socket.cpp (02), dispatcher_accept.cpp (04),
+// dispatcher_connect.cpp (05), half_close.cpp (07).
 #include "asyncore/dispatcher.hpp"
 
 #include "asyncore/errors.hpp"
 #include "deliver.hpp"
-
-#include <cxxabi.h>
+#include "type_name.hpp"
 
 #include <cerrno>
-#include <cstdio>
+#include <cstdint>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
-#include <typeinfo>
 
 namespace asyncore {
 
 dispatcher::dispatcher(channel_map* map) noexcept : map_(map ? map : &socket_map) {}
-
-#if ASYNCORE_CHAPTER >= 2
-// [wrap]
-dispatcher::dispatcher(socket sock, channel_map* map) : dispatcher(map) {
-    sock.set_blocking(false);
-    address peer;
-    try {
-        peer = sock.getpeername();
-        connected = true;
-    } catch (const std::system_error& e) {
-        // A socket reset before we looked has no peer: not an error, just not connected
-        // (EINVAL is how macOS says it, bpo-10340). Anything else is a real failure.
-        if (e.code().value() != ENOTCONN && e.code().value() != EINVAL) throw;
-    }
-    set_socket(std::move(sock));
-    addr = peer;
-}
-// [wrap]
-#endif
 
 // [destructor]
 dispatcher::~dispatcher() {
@@ -61,8 +41,10 @@ void dispatcher::set_stream(std::unique_ptr<stream> io, channel_map* map) {
 void dispatcher::add_channel(channel_map* map) {
     channel_map& target = map ? *map : *map_;
     if (registered_in_ && registered_in_ != &target) del_channel();
-    // Only a channel made by make() is shared_ptr-owned; asking others would throw bad_weak_ptr.
-    target.add(fileno(), *this, owned_by_map_ ? shared_from_this() : nullptr);
+#if ASYNCORE_CHAPTER >= 2
+    if (auto owner = self_.lock()) return target.add(fileno(), *this, std::move(owner));  // made by make()
+#endif
+    target.add(fileno(), *this);
 }
 
 void dispatcher::del_channel(channel_map* map) {
@@ -70,11 +52,6 @@ void dispatcher::del_channel(channel_map* map) {
 }
 
 int dispatcher::fileno() const noexcept { return io_ ? io_->fileno() : -1; }
-
-void dispatcher::hand_over_to_map() {
-    owned_by_map_ = true;
-    if (registered_in_) registered_in_->add(registered_fd_, *this, shared_from_this());
-}
 
 stream& dispatcher::io() {
     if (!io_) throw std::logic_error(repr() + " has no socket yet: call create_socket() or set_socket() first");
@@ -86,6 +63,28 @@ socket& dispatcher::sock() {
     if (!s) throw std::logic_error(repr() + " wraps a file, not a socket");
     return *s;
 }
+
+// [close]
+void dispatcher::close() {
+#if ASYNCORE_CHAPTER >= 2
+    connected = false;
+#endif
+#if ASYNCORE_CHAPTER >= 4
+    accepting = false;
+#endif
+#if ASYNCORE_CHAPTER >= 5
+    connecting = false;
+#endif
+    del_channel();
+    if (!io_) return;
+    try {
+        io_->close();
+    } catch (const std::system_error& e) {
+        // Already gone is as good as closed; anything else is worth hearing about.
+        if (e.code().value() != ENOTCONN && e.code().value() != EBADF) throw;
+    }
+}
+// [close]
 
 // ---------------------------------------------------------------------------------------------
 // Readiness and events
@@ -115,7 +114,7 @@ void dispatcher::handle_read_event() {
 // [handle_write_event]
 void dispatcher::handle_write_event() {
 #if ASYNCORE_CHAPTER >= 4
-    if (accepting) return;  // poll() never asks, but an event can still come through readwrite()
+    if (accepting) return;  // the pass never watches it for writing, but readwrite() may be told so
 #endif
 #if ASYNCORE_CHAPTER >= 5
     if (!connected && connecting) {  // writable means "connect finished"
@@ -150,19 +149,6 @@ void dispatcher::handle_expt_event() {
 }
 // [handle_expt_event]
 
-#if ASYNCORE_CHAPTER >= 5
-// [handle_connect_event]
-void dispatcher::handle_connect_event() {
-    int err = io().pending_error();
-    if (err != 0) throw_errno(err, "connect to " + addr.to_string());
-    handle_connect();
-    if (!connecting) return;  // handle_connect() closed the channel (close() clears connecting)
-    connected = true;
-    connecting = false;
-}
-// [handle_connect_event]
-#endif
-
 // ---------------------------------------------------------------------------------------------
 // Default handlers: they say what went unhandled (visible once warnings are enabled).
 
@@ -172,55 +158,12 @@ void dispatcher::handle_write() { log_info("unhandled write event", "warning"); 
 
 void dispatcher::handle_expt() { log_info("unhandled incoming priority event", "warning"); }
 
-#if ASYNCORE_CHAPTER >= 4
-// [handle_accept]
-void dispatcher::handle_accept() {
-    if (auto pair = accept()) handle_accepted(std::move(pair->first), pair->second);
-}
-
-void dispatcher::handle_accepted(socket sock, const address&) {
-    sock.close();
-    log_info("unhandled accepted event", "warning");
-}
-// [handle_accept]
-#endif
-
-#if ASYNCORE_CHAPTER >= 5
-void dispatcher::handle_connect() { log_info("unhandled connect event", "warning"); }
-#endif
-
-#if ASYNCORE_CHAPTER >= 7
-// [handle_eof]
-void dispatcher::handle_eof() { handle_close(); }
-// [handle_eof]
-#endif
-
 void dispatcher::handle_close() {
     log_info("unhandled close event", "warning");
     close();
 }
 
 namespace {
-
-std::string demangle(const char* mangled) {
-    int status = 0;
-    std::unique_ptr<char, decltype(&std::free)> name(abi::__cxa_demangle(mangled, nullptr, nullptr, &status),
-                                                     &std::free);
-    return status == 0 && name ? name.get() : mangled;
-}
-
-// "std::runtime_error: boom": the C++ stand-in for Python's "type:value".
-std::string describe_current_exception() {
-    std::type_info* type = abi::__cxa_current_exception_type();
-    if (!type) return "no exception";
-    try {
-        throw;
-    } catch (const std::exception& e) {
-        return demangle(type->name()) + ": " + e.what();
-    } catch (...) {
-        return demangle(type->name());
-    }
-}
 
 // repr(), or a plain stand-in if it throws: a broken repr() must not hide the error being reported.
 std::string repr_for_error_log(const dispatcher& obj) {
@@ -236,7 +179,7 @@ std::string repr_for_error_log(const dispatcher& obj) {
 // [handle_error]
 void dispatcher::handle_error() {
     log_info("uncaptured exception, closing channel " + repr_for_error_log(*this) + " (" +
-             describe_current_exception() + ")", "error");
+             compact_traceback().to_string() + ")", "error");
     handle_close();
 }
 // [handle_error]
@@ -249,7 +192,7 @@ void detail::handle_error_safely(dispatcher& obj) {
         throw;
     } catch (...) {  // the channel's last resort failed: say so, and end it ourselves
         obj.log_info("uncaptured exception in handle_error(), closing channel " + repr_for_error_log(obj) + " (" +
-                     describe_current_exception() + ")", "error");
+                     compact_traceback().to_string() + ")", "error");
         obj.close();
     }
 }
@@ -266,7 +209,7 @@ void dispatcher::log_info(std::string_view message, std::string_view type) {
 
 std::string dispatcher::repr() const {
     std::ostringstream out;
-    out << '<' << demangle(typeid(*this).name());
+    out << '<' << detail::type_name(typeid(*this));
 #if ASYNCORE_CHAPTER >= 2
     std::string_view state = connected ? " connected" : "";
 #if ASYNCORE_CHAPTER >= 4

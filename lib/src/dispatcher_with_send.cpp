@@ -1,8 +1,5 @@
 #include "asyncore/dispatcher_with_send.hpp"
 
-#if ASYNCORE_CHAPTER >= 3
-#include <sys/socket.h>
-
 #include <string>
 
 namespace asyncore {
@@ -60,18 +57,4 @@ std::size_t dispatcher_with_send::send(std::string_view data) {
 }
 // [send]
 
-#if ASYNCORE_CHAPTER >= 7
-void dispatcher_with_send::shutdown_when_done() {
-    shutdown_pending_ = true;
-    shutdown_if_done();
-}
-
-void dispatcher_with_send::shutdown_if_done() {
-    if (!shutdown_pending_ || !out_buffer.empty() || !connected) return;
-    shutdown_pending_ = false;
-    shutdown(SHUT_WR);
-}
-#endif
-
 }  // namespace asyncore
-#endif

@@ -1,5 +1,9 @@
 #include "asyncore/errors.hpp"
 
+#include "type_name.hpp"
+
+#include <cxxabi.h>
+
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -13,19 +17,30 @@ bool would_block(int err) noexcept {
     return err == EAGAIN || err == EWOULDBLOCK;
 }
 
-#if ASYNCORE_CHAPTER >= 2
-// [is_disconnected]
-bool is_disconnected(int err) noexcept {
-    switch (err) {
-    case ECONNRESET: case ENOTCONN: case ESHUTDOWN:
-    case ECONNABORTED: case EPIPE: case EBADF:
-        return true;
-    default:
-        return false;
+// [compact_traceback]
+exception_info compact_traceback() {
+    exception_info info;
+    const std::type_info* type = abi::__cxa_current_exception_type();
+    if (!type) return info;
+    info.type = detail::type_name(*type);
+    try {
+        throw;  // the one place that asks the exception being handled what it is
+    } catch (const std::system_error& e) {
+        info.what = e.what();
+        info.code = e.code();
+    } catch (const std::exception& e) {
+        info.what = e.what();
+    } catch (...) {
+        // Not a std::exception: its type is all there is to tell.
     }
+    return info;
 }
-// [is_disconnected]
-#endif
+// [compact_traceback]
+
+std::string exception_info::to_string() const {
+    if (type.empty()) return "no exception";
+    return what.empty() ? type : type + ": " + what;
+}
 
 std::string strerror(int err) {
     std::string text = std::system_category().message(err);

@@ -1,6 +1,5 @@
 #include "asyncore/file_dispatcher.hpp"
 
-#if ASYNCORE_CHAPTER >= 6
 #include "asyncore/errors.hpp"
 
 #include <fcntl.h>
@@ -80,4 +79,3 @@ void file_dispatcher::set_file(int fd) { set_stream(std::make_unique<file_wrappe
 // [file_dispatcher]
 
 }  // namespace asyncore
-#endif

@@ -1,11 +1,7 @@
-// loop(), the event delivery shared by the backends, and close_all().
+// loop(), and the event delivery Python's poll() uses: read(), write() and expt().
 #include "asyncore/loop.hpp"
 
-#include "asyncore/errors.hpp"
 #include "deliver.hpp"
-
-#include <cerrno>
-#include <system_error>
 
 namespace asyncore {
 
@@ -33,27 +29,5 @@ void loop(double timeout, bool use_poll, channel_map* map, std::optional<long> c
     for (long left = *count; left > 0 && !channels.empty(); --left) one_pass(timeout, &channels);
 }
 // [loop]
-
-#if ASYNCORE_CHAPTER >= 7
-// [close_all]
-void close_all(channel_map* map, bool ignore_all) {
-    channel_map& channels = map ? *map : socket_map;
-    channel_map::pass pass(channels);  // closing destroys owned channels: not while we hold them
-    for (const auto& t : channels.snapshot()) {
-        if (!channels.still_holds(t)) continue;  // a destructor may have closed it meanwhile
-        try {
-            t.channel->close();
-        } catch (const std::system_error& e) {
-            if (e.code().value() != EBADF && !ignore_all) throw;
-        } catch (const exit_now&) {
-            throw;
-        } catch (...) {
-            if (!ignore_all) throw;
-        }
-    }
-    channels.clear();
-}
-// [close_all]
-#endif
 
 }  // namespace asyncore

@@ -1,6 +1,7 @@
-// The select() backend: Python's asyncore.poll().
+// The select() backend: Python's asyncore.poll(). The pass it serves is in pass.cpp.
 #include "asyncore/errors.hpp"
 #include "asyncore/loop.hpp"
+#include "backend.hpp"
 #include "deliver.hpp"
 #include "wait_budget.hpp"
 
@@ -16,93 +17,46 @@ namespace asyncore {
 
 namespace {
 
-using ticket = channel_map::ticket;
+using detail::interest;
+using detail::ready;
 
-// [refuse]
-// An fd_set is a bitmap of FD_SETSIZE bits. FD_SET on a larger descriptor writes past its end
-// (glibc aborts under _FORTIFY_SOURCE, or silently corrupts the stack), so such a descriptor is
-// refused, through the channel's own handle_error().
-void refuse_too_large(dispatcher& channel, int fd) {
-    std::string why = "fd " + std::to_string(fd) + " is at or above FD_SETSIZE (" +
-                      std::to_string(FD_SETSIZE) + "), the most select() can watch";
-    try {
-        throw std::length_error(why);
-    } catch (...) {
-        detail::handle_error_safely(channel);
-    }
-}
-// [refuse]
-
-// What the channels asked for, as select() wants it and as the pass remembers it.
-struct interest {
-    fd_set read_fds, write_fds, expt_fds;
-    std::vector<ticket> readers, writers, all;
+// The three descriptor sets select() takes.
+struct fd_sets {
+    fd_set read, write, expt;
     int max_fd = -1;
 
-    interest() {
-        FD_ZERO(&read_fds);
-        FD_ZERO(&write_fds);
-        FD_ZERO(&expt_fds);
+    fd_sets() {
+        FD_ZERO(&read);
+        FD_ZERO(&write);
+        FD_ZERO(&expt);
     }
 };
 
-// [ask]
-interest ask_channels(channel_map& channels) {
-    interest wanted;
-    const std::vector<ticket> tickets = channels.snapshot();
-    for (auto* list : {&wanted.readers, &wanted.writers, &wanted.all}) list->reserve(tickets.size());
-    for (const ticket& t : tickets) {
-        if (!channels.still_holds(t)) continue;
-        auto [is_r, is_w] = detail::ask(*t.channel);
-        if (!channels.still_holds(t)) continue;  // its readable() closed it, or handle_error() did
-#if ASYNCORE_CHAPTER >= 4
-        is_w = is_w && !t.channel->accepting;  // a listening socket is always "writable": never ask
-#endif
-        if (!is_r && !is_w) continue;
-#if ASYNCORE_CHAPTER >= 7
-        // Urgent data is data to read. A channel that does not read would be woken by it at
-        // once, every pass, forever; it hears of it once it reads again, as under poll2().
-        bool is_e = is_r;
-#else
-        bool is_e = true;  // as in Python: every channel watched at all hears of exceptional events
-#endif
-        if (t.fd >= FD_SETSIZE) {
-            refuse_too_large(*t.channel, t.fd);
-            continue;
-        }
-        if (is_r) {
-            FD_SET(t.fd, &wanted.read_fds);
-            wanted.readers.push_back(t);
-        }
-        if (is_w) {
-            FD_SET(t.fd, &wanted.write_fds);
-            wanted.writers.push_back(t);
-        }
-        if (is_e) FD_SET(t.fd, &wanted.expt_fds);
-        wanted.all.push_back(t);
-        if (t.fd > wanted.max_fd) wanted.max_fd = t.fd;
-    }
-    return wanted;
-}
-// [ask]
-
 // [wait]
+fd_sets sets_of(const std::vector<interest>& watched) {
+    fd_sets sets;
+    for (const interest& wanted : watched) {
+        int fd = wanted.ticket.fd;
+        if (wanted.read) FD_SET(fd, &sets.read);
+        if (wanted.write) FD_SET(fd, &sets.write);
+        if (wanted.expt) FD_SET(fd, &sets.expt);
+        if (fd > sets.max_fd) sets.max_fd = fd;
+    }
+    return sets;
+}
+
 // select(), restarted with the time left when a signal interrupts it. The sets are undefined
 // after EINTR, so each attempt starts from a fresh copy of what the channels asked for.
-// Returns false if a descriptor in the sets is not open (EBADF): see end_closed_channels().
-bool wait_for_events(interest& wanted, double timeout) {
+// Returns false if a descriptor in the sets is not open (EBADF): see closed_channels().
+bool select_until_ready(fd_sets& got, const fd_sets& wanted, double timeout) {
     detail::wait_budget budget(timeout);
-    const fd_set read_fds = wanted.read_fds, write_fds = wanted.write_fds, expt_fds = wanted.expt_fds;
     for (;;) {
+        got = wanted;
         timeval tv{};
-        if (::select(wanted.max_fd + 1, &wanted.read_fds, &wanted.write_fds, &wanted.expt_fds,
-                     budget.as_timeval(tv)) >= 0)
+        if (::select(wanted.max_fd + 1, &got.read, &got.write, &got.expt, budget.as_timeval(tv)) >= 0)
             return true;
         if (errno == EBADF) return false;
         if (errno != EINTR) throw_errno(errno, "select");
-        wanted.read_fds = read_fds;
-        wanted.write_fds = write_fds;
-        wanted.expt_fds = expt_fds;
     }
 }
 // [wait]
@@ -110,45 +64,56 @@ bool wait_for_events(interest& wanted, double timeout) {
 // [closed_behind_our_back]
 // A descriptor closed behind the library's back makes select() fail as a whole (EBADF), for
 // every channel. poll() would flag that one descriptor (POLLNVAL) and poll2() end its channel
-// with handle_close(): find such channels (fcntl() fails with EBADF) and do the same. Returns
-// whether there was one.
-bool end_closed_channels(channel_map& channels, const interest& watched) {
-    bool found = false;
-    for (const ticket& t : watched.all) {
-        if (::fcntl(t.fd, F_GETFD) != -1 || errno != EBADF) continue;
-        found = true;
-        if (channels.still_holds(t)) detail::deliver(*t.channel, &dispatcher::handle_close);
+// with handle_close(): find such channels (fcntl() fails with EBADF) and do the same. The
+// others are asked again on the next pass.
+std::vector<ready> closed_channels(const std::vector<interest>& watched) {
+    std::vector<ready> closed;
+    for (const interest& wanted : watched) {
+        if (::fcntl(wanted.ticket.fd, F_GETFD) == -1 && errno == EBADF)
+            closed.push_back({wanted.ticket, detail::close_event});
     }
-    return found;
+    if (closed.empty()) throw_errno(EBADF, "select");
+    return closed;
 }
 // [closed_behind_our_back]
+
+class select_backend final : public detail::backend {
+public:
+    // [refuse]
+    // An fd_set is a bitmap of FD_SETSIZE bits. FD_SET on a larger descriptor writes past its end
+    // (glibc aborts under _FORTIFY_SOURCE, or silently corrupts the stack), so such a descriptor is
+    // refused, through the channel's own handle_error().
+    void check_watchable(int fd) const override {
+        if (fd >= FD_SETSIZE)
+            throw std::length_error("fd " + std::to_string(fd) + " is at or above FD_SETSIZE (" +
+                                    std::to_string(FD_SETSIZE) + "), the most select() can watch");
+    }
+    // [refuse]
+
+    // [select_events]
+    // Every read, then every write, then every exceptional event, as Python's poll() does.
+    std::vector<ready> wait(const std::vector<interest>& watched, double timeout) override {
+        const fd_sets wanted = sets_of(watched);
+        fd_sets got;
+        if (!select_until_ready(got, wanted, timeout)) return closed_channels(watched);
+        std::vector<ready> events;
+        for (const interest& i : watched)
+            if (FD_ISSET(i.ticket.fd, &got.read)) events.push_back({i.ticket, detail::read_event});
+        for (const interest& i : watched)
+            if (FD_ISSET(i.ticket.fd, &got.write)) events.push_back({i.ticket, detail::write_event});
+        for (const interest& i : watched)
+            if (FD_ISSET(i.ticket.fd, &got.expt)) events.push_back({i.ticket, detail::expt_event});
+        return events;
+    }
+    // [select_events]
+};
 
 }  // namespace
 
 // [poll]
 void poll(double timeout, channel_map* map) {
-    channel_map& channels = map ? *map : socket_map;
-    channel_map::pass pass(channels);  // channels closed during the pass outlive it
-    if (channels.empty()) return;      // (the pass still buries channels closed before it)
-
-    interest ready = ask_channels(channels);
-    if (ready.max_fd < 0) {  // nobody wants anything: just let the time pass
-        if (!channels.empty()) detail::sleep_seconds(timeout);  // (unless the refused ones were all)
-        return;
-    }
-    if (!wait_for_events(ready, timeout)) {
-        if (!end_closed_channels(channels, ready)) throw_errno(EBADF, "select");
-        return;  // the others are asked again on the next pass
-    }
-
-    // Every read, then every write, then every exceptional event, as Python does. A handler may
-    // close any channel, so each one is looked up again before its event.
-    for (const ticket& t : ready.readers)
-        if (FD_ISSET(t.fd, &ready.read_fds) && channels.still_holds(t)) read(*t.channel);
-    for (const ticket& t : ready.writers)
-        if (FD_ISSET(t.fd, &ready.write_fds) && channels.still_holds(t)) write(*t.channel);
-    for (const ticket& t : ready.all)
-        if (FD_ISSET(t.fd, &ready.expt_fds) && channels.still_holds(t)) expt(*t.channel);
+    select_backend select;
+    detail::run_pass(select, timeout, map);
 }
 // [poll]
 

@@ -1,6 +1,5 @@
 #include "asyncore/send_buffer.hpp"
 
-#if ASYNCORE_CHAPTER >= 3
 #include <algorithm>
 
 namespace asyncore {
@@ -46,4 +45,3 @@ void send_buffer::clear() noexcept {
 // [clear]
 
 }  // namespace asyncore
-#endif

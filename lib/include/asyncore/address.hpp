@@ -4,7 +4,6 @@
 
 #include "asyncore/config.hpp"
 
-#if ASYNCORE_CHAPTER >= 2
 #include <sys/socket.h>
 
 #include <cstdint>
@@ -80,4 +79,3 @@ private:
 const std::error_category& resolver_category() noexcept;
 
 }  // namespace asyncore
-#endif

@@ -18,9 +18,10 @@ class dispatcher;
 ///
 /// A dispatcher puts itself in with dispatcher::add_channel() and takes itself out with
 /// dispatcher::del_channel() (close() does that). The map never owns a channel you made
-/// yourself; it keeps alive, while they are registered, the channels made with asyncore::make().
-/// When such a channel leaves the map, it is destroyed only after the current loop pass: a
-/// handler may close its own channel, or another, and the pointers the pass still holds stay valid.
+/// yourself. From chapter 02 on, it keeps alive, while they are registered, the channels made
+/// with asyncore::make(). When such a channel leaves the map, it is destroyed only after the
+/// current loop pass: a handler may close its own channel, or another, and the pointers the pass
+/// still holds stay valid.
 ///
 /// Not thread-safe: one map belongs to one thread, like the loop that polls it.
 /// \chapter{01}
@@ -52,9 +53,8 @@ public:
     /// The channel filed under `fd`, or nullptr (Python's `map.get(fd)`).
     dispatcher* get(int fd) const noexcept;
 
-    /// Files `channel` under `fd` (dispatcher::add_channel() calls this). `owner`, when not null,
-    /// keeps the channel alive while it is registered.
-    void add(int fd, dispatcher& channel, std::shared_ptr<dispatcher> owner = nullptr);
+    /// Files `channel` under `fd` (dispatcher::add_channel() calls this).
+    void add(int fd, dispatcher& channel);
     /// Takes `channel` out from under `fd`; does nothing if another channel is filed there.
     void remove(int fd, const dispatcher& channel);
     /// Forgets every channel without closing any (Python's `map.clear()`).
@@ -66,8 +66,14 @@ public:
     /// Constant time while no entry has left or been replaced since the snapshot (most passes).
     bool still_holds(const ticket& t) const noexcept;
 
+#if ASYNCORE_CHAPTER >= 2
+    /// Files `channel` under `fd`, kept alive by `owner` while it is registered: a channel made by
+    /// asyncore::make(). \chapter{02}
+    void add(int fd, dispatcher& channel, std::shared_ptr<dispatcher> owner);
+
     // [pass]
     /// While one exists, channels that leave the map are kept alive; poll() makes one per pass.
+    /// \chapter{02}
     class pass {
     public:
         /// Starts a pass over `map`.
@@ -83,23 +89,29 @@ public:
         channel_map& map_;
     };
     // [pass]
+#endif
 
 private:
     struct entry {
         dispatcher* channel;
-        std::shared_ptr<dispatcher> owner;
+#if ASYNCORE_CHAPTER >= 2
+        std::shared_ptr<dispatcher> owner;  // set for a channel made by make()
+#endif
 #if ASYNCORE_CHAPTER >= 7
         std::uint64_t serial;
 #endif
     };
 
+    entry& file(int fd, dispatcher& channel);
     void retire(entry& gone);
-    void bury_the_dead() noexcept;
 
     std::map<int, entry> entries_;
     std::uint64_t version_ = 0;  // counts removals and replacements, which may void a ticket
+#if ASYNCORE_CHAPTER >= 2
+    void bury_the_dead() noexcept;
     std::vector<std::shared_ptr<dispatcher>> departed_;  // owned channels that left during a pass
     int passes_ = 0;
+#endif
 #if ASYNCORE_CHAPTER >= 7
     std::uint64_t next_serial_ = 0;
 #endif

@@ -42,17 +42,10 @@ namespace asyncore {
 ///
 /// A dispatcher is neither copyable nor movable: its map holds its address.
 /// \chapter{01}
-class dispatcher : public std::enable_shared_from_this<dispatcher> {
+class dispatcher {
 public:
     /// A channel without a descriptor yet, registered later in `map` (nullptr: socket_map).
     explicit dispatcher(channel_map* map = nullptr) noexcept;
-#if ASYNCORE_CHAPTER >= 2
-    /// Wraps a socket that is already open, typically one from accept(): makes it non-blocking,
-    /// registers it, and sets `connected` and `addr` from its peer. A socket with no peer gives
-    /// `connected == false` rather than an error.
-    /// \chapter{02}
-    explicit dispatcher(socket sock, channel_map* map = nullptr);
-#endif
     dispatcher(const dispatcher&) = delete;
     dispatcher& operator=(const dispatcher&) = delete;
     /// Leaves the map and closes the descriptor.
@@ -61,27 +54,6 @@ public:
     /// \name State, as in Python: public flags the handlers read and the loop relies on.
     /// @{
 
-#if ASYNCORE_CHAPTER >= 2
-    /// True once the socket has a peer. \chapter{02}
-    bool connected = false;
-#endif
-#if ASYNCORE_CHAPTER >= 4
-    /// True after listen(): read events mean "a connection waits", and the channel is never
-    /// asked to write. \chapter{04}
-    bool accepting = false;
-#endif
-#if ASYNCORE_CHAPTER >= 5
-    /// True between connect() and the event that completes it. \chapter{05}
-    bool connecting = false;
-#endif
-#if ASYNCORE_CHAPTER >= 2
-    /// The peer address, or the address given to bind() or connect(); empty until then. \chapter{02}
-    address addr;
-#endif
-#if ASYNCORE_CHAPTER >= 3
-    /// When true, dispatcher_with_send logs every send. \chapter{03}
-    bool debug = false;
-#endif
     /// log_info() types that are not printed. Warnings are hidden by default, as in Python;
     /// clear the set to see the "unhandled ... event" messages of the default handlers.
     std::set<std::string, std::less<>> ignore_log_types{"warning"};
@@ -136,98 +108,19 @@ public:
     virtual void handle_write();
     /// Urgent data arrived. Default: a warning.
     virtual void handle_expt();
-    /// A handler threw. Called inside the `catch`, so `std::current_exception()` is the exception
-    /// and `throw;` rethrows it. Default: logs the exception's type and `what()` as an error, then
-    /// handle_close(), and the loop goes on with the other channels.
+    /// A handler threw. Called inside the `catch`, so compact_traceback() describes the exception
+    /// (and `throw;` rethrows it). Default: logs the exception's type and `what()` as an error,
+    /// then handle_close(), and the loop goes on with the other channels.
     virtual void handle_error();
     /// The peer closed the connection, or the channel must end. Default: a warning, then close().
     virtual void handle_close();
-#if ASYNCORE_CHAPTER >= 4
-    /// A listening socket has a connection waiting. Default: accept() it and pass it on to
-    /// handle_accepted(). \chapter{04}
-    virtual void handle_accept();
-    /// A connection was accepted. Override it to make a handler for `sock`. Default: a warning,
-    /// and the socket is closed (the client sees end of file). \chapter{04}
-    virtual void handle_accepted(socket sock, const address& addr);
-#endif
-#if ASYNCORE_CHAPTER >= 5
-    /// An outgoing connection is established. Default: a warning. \chapter{05}
-    virtual void handle_connect();
-    /// Completes connect(): reads `SO_ERROR`; on success calls handle_connect(), then sets
-    /// `connected` and clears `connecting`, unless handle_connect() closed the channel: then the
-    /// event ends there, with no handle_read() or handle_write() after it (Python goes on, and
-    /// marks the closed channel connected). \throws std::system_error with the connect error
-    /// (a refused connection, say), which the loop hands to handle_error(). \chapter{05}
-    void handle_connect_event();
-#endif
-#if ASYNCORE_CHAPTER >= 7
-    /// recv() met end of file: the peer will send nothing more. Default: handle_close(), as in
-    /// asyncore. Override it to keep the channel half-open and finish sending first (asyncio's
-    /// `Protocol.eof_received` plays the same role); an extension Python's asyncore lacks.
-    /// \chapter{07}
-    virtual void handle_eof();
-#endif
     /// @}
 
     /// \name Socket operations
     /// @{
 
-#if ASYNCORE_CHAPTER >= 2
-    /// Makes a non-blocking, close-on-exec socket of `family` and `type`, and registers it.
-    /// \chapter{02}
-    void create_socket(int family = AF_INET, int type = SOCK_STREAM);
-    /// Sends what the kernel will take now. Returns the byte count: 0 if the socket buffer is
-    /// full (would block), or if the peer is gone, in which case handle_close() was called.
-    /// On a closed channel it does nothing and returns 0 (Python's send() fails with `EBADF` and
-    /// calls handle_close() again).
-    /// \throws std::system_error for any other error. \chapter{02}
-    virtual std::size_t send(std::string_view data);
-    /// Reads up to `buffer_size` bytes. An empty result means one of three things: end of file
-    /// or a vanished peer (handle_close() was called; the default closes the channel), or no
-    /// data after all (a spurious wake-up; asyncore raises here and loses the channel, bpo-16133).
-    /// \throws std::system_error for any other error. \chapter{02}
-    std::string recv(std::size_t buffer_size);
-    /// recv() into a buffer of yours, saving an allocation per read. Returns the byte count.
-    /// \chapter{02}
-    std::size_t recv_into(char* buffer, std::size_t size);
-#endif
     /// Leaves the map and closes the descriptor; clears the state flags. Idempotent.
     void close();
-#if ASYNCORE_CHAPTER >= 4
-    /// Lets a server bind a port that still has connections in `TIME_WAIT` (`SO_REUSEADDR`);
-    /// failure is ignored, as in Python. \chapter{04}
-    void set_reuse_addr();
-    /// Binds the socket to `where` and remembers it in `addr`.
-    /// \throws std::system_error (`EADDRINUSE`: the port is taken). \chapter{04}
-    void bind(const address& where);
-    /// Starts listening; from now on a read event means a connection waits. \chapter{04}
-    void listen(int backlog);
-    /// Takes one waiting connection, or nothing if it went away (see socket::accept()).
-    ///
-    /// From chapter 07 on, a process out of descriptors (`EMFILE`, `ENFILE`) does not lose its
-    /// server: the waiting connection is accepted into a descriptor kept in reserve and closed
-    /// at once, an error is logged, and the result is empty. (Python raises, and the default
-    /// handle_error() closes the listening socket.) \chapter{04}
-    std::optional<std::pair<socket, address>> accept();
-#endif
-#if ASYNCORE_CHAPTER >= 5
-    /// Starts connecting to `where` without waiting. Sets `connecting`; the loop finishes the
-    /// job in handle_connect_event(). A connect that succeeds at once (a Unix socket, say) calls
-    /// handle_connect() before returning.
-    /// \throws std::system_error if the connect fails at once; the channel then stays registered
-    /// with `connecting` set, as in Python, and the caller should close() it. Unlike Python,
-    /// `EAGAIN` (a Unix socket whose listener's queue is full) is such a failure: nothing is in
-    /// progress, so there is nothing for the loop to wait for. \chapter{05}
-    void connect(const address& where);
-    /// Resolves `host` (blocking, see address::resolve()) for this socket's family, then connects.
-    /// \chapter{05}
-    void connect(std::string_view host, std::uint16_t port);
-#endif
-#if ASYNCORE_CHAPTER >= 7
-    /// Shuts down one direction of the connection (`SHUT_WR`: "I will send no more") or both,
-    /// keeping the channel registered. An extension; the port forwarder needs it. \chapter{07}
-    void shutdown(int how);
-#endif
     /// @}
 
     /// \name Logging
@@ -250,17 +143,143 @@ protected:
 
 private:
     friend class channel_map;
-    template <class T, class... Args>
-    friend std::shared_ptr<T> make(Args&&... args);
 
     stream& io();
-    void hand_over_to_map();
 
     std::unique_ptr<stream> io_;
     channel_map* map_;
     channel_map* registered_in_ = nullptr;  // kept by channel_map::add/remove
     int registered_fd_ = -1;
-    bool owned_by_map_ = false;
+
+#if ASYNCORE_CHAPTER >= 2
+public:
+    /// \name A socket of its own (chapter 02)
+    /// @{
+
+    /// Wraps a socket that is already open, typically one from accept(): makes it non-blocking,
+    /// registers it, and sets `connected` and `addr` from its peer. A socket with no peer gives
+    /// `connected == false` rather than an error.
+    /// \chapter{02}
+    explicit dispatcher(socket sock, channel_map* map = nullptr);
+
+    /// True once the socket has a peer. \chapter{02}
+    bool connected = false;
+    /// The peer address, or the address given to bind() or connect(); empty until then. \chapter{02}
+    address addr;
+
+    /// Makes a non-blocking, close-on-exec socket of `family` and `type`, and registers it.
+    /// \chapter{02}
+    void create_socket(int family = AF_INET, int type = SOCK_STREAM);
+    /// Sends what the kernel will take now. Returns the byte count: 0 if the socket buffer is
+    /// full (would block), or if the peer is gone, in which case handle_close() was called.
+    /// On a closed channel it does nothing and returns 0 (Python's send() fails with `EBADF` and
+    /// calls handle_close() again).
+    /// \throws std::system_error for any other error. \chapter{02}
+    virtual std::size_t send(std::string_view data);
+    /// Reads up to `buffer_size` bytes. An empty result means one of three things: end of file
+    /// or a vanished peer (handle_close() was called; the default closes the channel), or no
+    /// data after all (a spurious wake-up; asyncore raises here and loses the channel, bpo-16133).
+    /// \throws std::system_error for any other error. \chapter{02}
+    std::string recv(std::size_t buffer_size);
+    /// recv() into a buffer of yours, saving an allocation per read. Returns the byte count.
+    /// \chapter{02}
+    std::size_t recv_into(char* buffer, std::size_t size);
+    /// @}
+
+private:
+    template <class T, class... Args>
+    friend std::shared_ptr<T> make(Args&&... args);
+
+    void hand_over_to_map(std::shared_ptr<dispatcher> self);
+    std::weak_ptr<dispatcher> self_;  // the map's own reference, for a channel made by make()
+#endif
+#if ASYNCORE_CHAPTER >= 3
+
+public:
+    /// \name Sending (chapter 03)
+    /// @{
+
+    /// When true, dispatcher_with_send logs every send. \chapter{03}
+    bool debug = false;
+    /// @}
+#endif
+#if ASYNCORE_CHAPTER >= 4
+
+public:
+    /// \name Accepting connections (chapter 04)
+    /// @{
+
+    /// True after listen(): read events mean "a connection waits", and the channel is never
+    /// asked to write. \chapter{04}
+    bool accepting = false;
+    /// A listening socket has a connection waiting. Default: accept() it and pass it on to
+    /// handle_accepted(). \chapter{04}
+    virtual void handle_accept();
+    /// A connection was accepted. Override it to make a handler for `sock`. Default: a warning,
+    /// and the socket is closed (the client sees end of file). \chapter{04}
+    virtual void handle_accepted(socket sock, const address& addr);
+    /// Lets a server bind a port that still has connections in `TIME_WAIT` (`SO_REUSEADDR`);
+    /// failure is ignored, as in Python. \chapter{04}
+    void set_reuse_addr();
+    /// Binds the socket to `where` and remembers it in `addr`.
+    /// \throws std::system_error (`EADDRINUSE`: the port is taken). \chapter{04}
+    void bind(const address& where);
+    /// Starts listening; from now on a read event means a connection waits. \chapter{04}
+    void listen(int backlog);
+    /// Takes one waiting connection, or nothing if it went away (see socket::accept()).
+    ///
+    /// From chapter 07 on, a process out of descriptors (`EMFILE`, `ENFILE`) does not lose its
+    /// server: the waiting connection is accepted into a descriptor kept in reserve and closed
+    /// at once, an error is logged, and the result is empty. (Python raises, and the default
+    /// handle_error() closes the listening socket.) \chapter{04}
+    std::optional<std::pair<socket, address>> accept();
+    /// @}
+#endif
+#if ASYNCORE_CHAPTER >= 5
+
+public:
+    /// \name Connecting (chapter 05)
+    /// @{
+
+    /// True between connect() and the event that completes it. \chapter{05}
+    bool connecting = false;
+    /// An outgoing connection is established. Default: a warning. \chapter{05}
+    virtual void handle_connect();
+    /// Completes connect(): reads `SO_ERROR`; on success calls handle_connect(), then sets
+    /// `connected` and clears `connecting`, unless handle_connect() closed the channel: then the
+    /// event ends there, with no handle_read() or handle_write() after it (Python goes on, and
+    /// marks the closed channel connected). \throws std::system_error with the connect error
+    /// (a refused connection, say), which the loop hands to handle_error(). \chapter{05}
+    void handle_connect_event();
+    /// Starts connecting to `where` without waiting. Sets `connecting`; the loop finishes the
+    /// job in handle_connect_event(). A connect that succeeds at once (a Unix socket, say) calls
+    /// handle_connect() before returning.
+    /// \throws std::system_error if the connect fails at once; the channel then stays registered
+    /// with `connecting` set, as in Python, and the caller should close() it. Unlike Python,
+    /// `EAGAIN` (a Unix socket whose listener's queue is full) is such a failure: nothing is in
+    /// progress, so there is nothing for the loop to wait for. \chapter{05}
+    void connect(const address& where);
+    /// Resolves `host` (blocking, see address::resolve()) for this socket's family, then connects.
+    /// \chapter{05}
+    void connect(std::string_view host, std::uint16_t port);
+    /// @}
+#endif
+#if ASYNCORE_CHAPTER >= 7
+
+public:
+    /// \name Half-closed connections (chapter 07)
+    /// @{
+
+    /// recv() met end of file: the peer will send nothing more. Default: handle_close(), as in
+    /// asyncore. Override it to keep the channel half-open and finish sending first (asyncio's
+    /// `Protocol.eof_received` plays the same role); an extension Python's asyncore lacks.
+    /// \chapter{07}
+    virtual void handle_eof();
+    /// Shuts down one direction of the connection (`SHUT_WR`: "I will send no more") or both,
+    /// keeping the channel registered. An extension; the port forwarder needs it. \chapter{07}
+    void shutdown(int how);
+    /// @}
+#endif
 };
 
 #if ASYNCORE_CHAPTER >= 2
@@ -278,7 +297,7 @@ template <class T, class... Args>
 std::shared_ptr<T> make(Args&&... args) {
     static_assert(std::is_base_of_v<dispatcher, T>, "asyncore::make makes dispatchers");
     auto channel = std::make_shared<T>(std::forward<Args>(args)...);
-    channel->hand_over_to_map();
+    channel->hand_over_to_map(channel);
     return channel;
 }
 // [make]

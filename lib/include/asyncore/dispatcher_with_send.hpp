@@ -4,7 +4,6 @@
 
 #include "asyncore/config.hpp"
 
-#if ASYNCORE_CHAPTER >= 3
 #include "asyncore/dispatcher.hpp"
 #include "asyncore/send_buffer.hpp"
 
@@ -55,4 +54,3 @@ private:
 };
 
 }  // namespace asyncore
-#endif

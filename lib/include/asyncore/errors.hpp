@@ -6,6 +6,7 @@
 
 #include <exception>
 #include <string>
+#include <system_error>
 
 namespace asyncore {
 
@@ -19,6 +20,30 @@ public:
     /// A short description of the exception.
     const char* what() const noexcept override;
 };
+
+/// What compact_traceback() tells about the exception being handled.
+/// \chapter{01}
+struct exception_info {
+    /// The exception's type (`"std::system_error"`), or empty when no exception is being handled.
+    std::string type;
+    /// Its `what()`, or empty when it is not a `std::exception`.
+    std::string what;
+    /// Its code when it is a `std::system_error` (`code.value()` is the errno), else empty.
+    std::error_code code;
+    /// `"std::system_error: connect: Connection refused"`: the type, then what() if any.
+    std::string to_string() const;
+};
+
+/// Describes the exception being handled: Python's `asyncore.compact_traceback()`, less the
+/// traceback, which C++ does not keep. Call it inside a `catch` block, or in
+/// dispatcher::handle_error(), which runs inside one:
+///
+///     void handle_error() override {
+///         if (asyncore::compact_traceback().code == std::errc::connection_refused) retry();
+///         else dispatcher::handle_error();
+///     }
+/// \chapter{01}
+exception_info compact_traceback();
 
 /// True for the errno values that mean "try again later" (`EAGAIN`, `EWOULDBLOCK`).
 ///

@@ -4,7 +4,6 @@
 
 #include "asyncore/config.hpp"
 
-#if ASYNCORE_CHAPTER >= 6
 #include "asyncore/dispatcher.hpp"
 #include "asyncore/stream.hpp"
 
@@ -72,4 +71,3 @@ public:
 };
 
 }  // namespace asyncore
-#endif

@@ -4,7 +4,6 @@
 
 #include "asyncore/config.hpp"
 
-#if ASYNCORE_CHAPTER >= 3
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -44,4 +43,3 @@ private:
 };
 
 }  // namespace asyncore
-#endif
