@@ -7,6 +7,9 @@ namespace asyncore {
 channel_map socket_map;
 
 channel_map::~channel_map() {
+#if ASYNCORE_CHAPTER >= 12
+    timers_.clear();  // first: a callback may own a channel, whose destructor needs the map whole
+#endif
     clear();
 #if ASYNCORE_CHAPTER >= 2
     bury_the_dead();

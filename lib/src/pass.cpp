@@ -69,10 +69,16 @@ void run_pass(backend& kernel, double timeout, channel_map* map) {
     channel_map::pass pass(channels);  // channels closed during the pass outlive it
 #endif
     if (channels.empty()) return;
+#if ASYNCORE_CHAPTER >= 12
+    timeout = channels.timers().wait_bound(timeout);  // no longer than the nearest deadline
+#endif
 
     std::vector<interest> watched = ask_channels(channels, kernel);
     if (watched.empty()) {  // nobody wants anything: just let the time pass
         if (!channels.empty()) sleep_seconds(timeout);  // (unless asking closed them all)
+#if ASYNCORE_CHAPTER >= 12
+        channels.timers().run_due();
+#endif
         return;
     }
     // A handler may close any channel, so each one is looked up again before its events.
@@ -80,6 +86,9 @@ void run_pass(backend& kernel, double timeout, channel_map* map) {
         auto still_there = [&] { return channels.still_holds(r.ticket); };
         if (still_there()) deliver_events(*r.ticket.channel, r.events, still_there);
     }
+#if ASYNCORE_CHAPTER >= 12
+    channels.timers().run_due();  // after the channels' events, as redis's ae.c runs its time events
+#endif
 }
 // [pass]
 

@@ -20,6 +20,9 @@
 #if ASYNCORE_CHAPTER >= 6
 #include "asyncore/file_dispatcher.hpp"
 #endif
+#if ASYNCORE_CHAPTER >= 12
+#include "asyncore/timers.hpp"
+#endif
 
 /// The asyncore library: Python's `asyncore` module, rebuilt in C++17.
 namespace asyncore {}

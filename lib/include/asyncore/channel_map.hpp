@@ -10,6 +10,10 @@
 #include <memory>
 #include <vector>
 
+#if ASYNCORE_CHAPTER >= 12
+#include "asyncore/timers.hpp"
+#endif
+
 namespace asyncore {
 
 class dispatcher;
@@ -90,6 +94,13 @@ public:
     };
     // [pass]
 #endif
+#if ASYNCORE_CHAPTER >= 12
+
+    /// The timers of the loop over this map (call_later() files them here): each pass over the
+    /// map waits no longer than their nearest deadline, and runs the due ones after the
+    /// channels' events. \chapter{12}
+    timer_queue& timers() noexcept { return timers_; }
+#endif
 
 private:
     struct entry {
@@ -114,6 +125,9 @@ private:
 #endif
 #if ASYNCORE_CHAPTER >= 7
     std::uint64_t next_serial_ = 0;
+#endif
+#if ASYNCORE_CHAPTER >= 12
+    timer_queue timers_;
 #endif
 };
 

@@ -40,6 +40,11 @@ void expt(dispatcher& obj);
 /// - `select()` can only watch descriptors below `FD_SETSIZE` (1024 with glibc). A channel
 ///   whose descriptor is larger gets a `std::length_error` through its handle_error() instead of
 ///   a write past the end of an `fd_set`, and the other channels carry on.
+#if ASYNCORE_CHAPTER >= 12
+/// - From chapter 12 on, the map's timers (channel_map::timers()) bound the wait: no longer than
+///   their nearest deadline. The timers due when the channels' events are done run then, last
+///   (timer_queue::run_due()). An empty map runs no timer.
+#endif
 ///
 /// `timeout` may be infinite (`std::numeric_limits<double>::infinity()`: wait for an event);
 /// negative counts as 0.
@@ -79,6 +84,13 @@ void poll2(double timeout = 0.0, channel_map* map = nullptr);
 /// `count` (if given) counts passes, not events; 0 or less runs none. `use_poll` picks the
 /// `poll()` backend, poll2(), from chapter 11 on; before that, `select()` serves, as Python
 /// falls back where `select.poll` is missing.
+#if ASYNCORE_CHAPTER >= 12
+///
+/// Timers do not keep the loop running (chapter 12): it ends when the map has no channel left,
+/// as Python's does, whatever timers are pending; they run in a later loop() over the map. A
+/// pass that wakes for a deadline counts as a pass: `loop(30.0, false, &map, 1)` with a timer
+/// due in 0.1 s returns after about 0.1 s, the timer run.
+#endif
 /// \chapter{01}
 void loop(double timeout = 30.0, bool use_poll = false, channel_map* map = nullptr,
           std::optional<long> count = std::nullopt);
