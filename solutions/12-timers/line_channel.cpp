@@ -3,6 +3,7 @@
 
 #include <utility>
 
+// [timer_parts]
 line_channel::line_channel(asyncore::socket sock, asyncore::channel_map& channels, double idle_timeout)
     : dispatcher_with_send(std::move(sock), &channels), idle_timeout_(idle_timeout) {
     // TODO 1 begin
@@ -38,6 +39,7 @@ void line_channel::handle_close() {
     // TODO 3 end
     close();
 }
+// [timer_parts]
 
 void line_channel::answer(const std::string& line) {
     send("you said: " + line + "\n");
