@@ -34,6 +34,10 @@ class ChunkedHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
+if len(sys.argv) != 2 or not os.path.isdir(sys.argv[1]):
+    sys.exit("usage: python3.11 chunked_server.py DIRECTORY\n"
+             "  serves the files of DIRECTORY on 127.0.0.1 (a free port, printed first),\n"
+             "  each GET answered with a chunked body")
 server = http.server.HTTPServer(("127.0.0.1", 0), ChunkedHandler)
 print("listening on 127.0.0.1:%d" % server.server_address[1], flush=True)
 server.serve_forever()

@@ -7,6 +7,7 @@
 
 namespace http {
 
+// TODO helpers begin
 namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -49,78 +50,6 @@ std::uint64_t parse_chunk_size(std::string_view line) {
 // [chunk_size]
 
 }  // namespace
-
-response_parser::response_parser(body_sink on_body, bool head_request)
-    : on_body_(std::move(on_body)), head_request_(head_request) {}
-
-const std::string* response_parser::header(std::string_view name) const {
-    for (const auto& [n, value] : headers_)
-        if (iequals(n, name)) return &value;
-    return nullptr;
-}
-
-// [feed]
-void response_parser::feed(std::string_view data) {
-    while (!data.empty()) {
-        switch (stage_) {
-        case stage::status_line:
-            if (auto line = take_line(data, max_head_size)) on_status_line(*line);
-            break;
-        case stage::header_line:
-            if (auto line = take_line(data, max_head_size)) on_header_line(*line);
-            break;
-        case stage::body_length:
-            take_body(data, left_);
-            if (left_ == 0) stage_ = stage::done;
-            break;
-        case stage::chunk_size:
-            if (auto line = take_line(data, max_chunk_line)) on_chunk_size_line(*line);
-            break;
-        case stage::chunk_data:
-            take_body(data, left_);
-            if (left_ == 0) stage_ = stage::chunk_end;
-            break;
-        case stage::chunk_end:  // the CRLF after a chunk's data
-            if (auto line = take_line(data, max_chunk_line)) {
-                if (!line->empty()) throw protocol_error("chunk data longer than its size");
-                stage_ = stage::chunk_size;
-            }
-            break;
-        case stage::trailer_line:
-            if (auto line = take_line(data, max_head_size)) on_trailer_line(*line);
-            break;
-        case stage::body_until_close:
-            on_body_(data);
-            data = {};
-            break;
-        case stage::done:
-            throw protocol_error("unexpected bytes after the end of the response");
-        }
-    }
-}
-// [feed]
-
-// [finish]
-void response_parser::finish() {
-    switch (stage_) {
-    case stage::done:
-        return;
-    case stage::body_until_close:
-        stage_ = stage::done;
-        return;
-    case stage::status_line:
-        throw protocol_error(head_.empty() && line_.empty() ? "connection closed before any response"
-                                                            : "truncated response: connection closed in the status line");
-    case stage::header_line:
-        throw protocol_error("truncated response: connection closed in the headers");
-    case stage::body_length:
-        throw protocol_error("truncated response: connection closed with " + std::to_string(left_) +
-                             " bytes of the body still to come");
-    default:
-        throw protocol_error("truncated response: connection closed in the middle of the chunked body");
-    }
-}
-// [finish]
 
 // [take_line]
 // Takes bytes up to and including the next "\n" from `data`. Returns the line (without "\r\n")
@@ -231,5 +160,84 @@ void response_parser::take_body(std::string_view& data, std::uint64_t& left) {
     data.remove_prefix(n);
     left -= n;
 }
+// TODO helpers end
+
+response_parser::response_parser(body_sink on_body, bool head_request)
+    : on_body_(std::move(on_body)), head_request_(head_request) {}
+
+const std::string* response_parser::header(std::string_view name) const {
+    // TODO 1 begin
+    for (const auto& [n, value] : headers_)
+        if (iequals(n, name)) return &value;
+    return nullptr;
+    // TODO 1 end
+}
+
+// [feed]
+void response_parser::feed(std::string_view data) {
+    // TODO 2 begin
+    while (!data.empty()) {
+        switch (stage_) {
+        case stage::status_line:
+            if (auto line = take_line(data, max_head_size)) on_status_line(*line);
+            break;
+        case stage::header_line:
+            if (auto line = take_line(data, max_head_size)) on_header_line(*line);
+            break;
+        case stage::body_length:
+            take_body(data, left_);
+            if (left_ == 0) stage_ = stage::done;
+            break;
+        case stage::chunk_size:
+            if (auto line = take_line(data, max_chunk_line)) on_chunk_size_line(*line);
+            break;
+        case stage::chunk_data:
+            take_body(data, left_);
+            if (left_ == 0) stage_ = stage::chunk_end;
+            break;
+        case stage::chunk_end:  // the CRLF after a chunk's data
+            if (auto line = take_line(data, max_chunk_line)) {
+                if (!line->empty()) throw protocol_error("chunk data longer than its size");
+                stage_ = stage::chunk_size;
+            }
+            break;
+        case stage::trailer_line:
+            if (auto line = take_line(data, max_head_size)) on_trailer_line(*line);
+            break;
+        case stage::body_until_close:
+            on_body_(data);
+            data = {};
+            break;
+        case stage::done:
+            throw protocol_error("unexpected bytes after the end of the response");
+        }
+    }
+    // TODO 2 end
+}
+// [feed]
+
+// [finish]
+void response_parser::finish() {
+    // TODO 3 begin
+    switch (stage_) {
+    case stage::done:
+        return;
+    case stage::body_until_close:
+        stage_ = stage::done;
+        return;
+    case stage::status_line:
+        throw protocol_error(head_.empty() && line_.empty() ? "connection closed before any response"
+                                                            : "truncated response: connection closed in the status line");
+    case stage::header_line:
+        throw protocol_error("truncated response: connection closed in the headers");
+    case stage::body_length:
+        throw protocol_error("truncated response: connection closed with " + std::to_string(left_) +
+                             " bytes of the body still to come");
+    default:
+        throw protocol_error("truncated response: connection closed in the middle of the chunked body");
+    }
+    // TODO 3 end
+}
+// [finish]
 
 }  // namespace http
