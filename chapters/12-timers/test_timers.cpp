@@ -210,6 +210,25 @@ TEST_CASE("a callback may close channels and loop() ends when the map is empty",
     CHECK(seconds_since(start) < testing::patience);
 }
 
+TEST_CASE("a channel made by make() and closed by a timer lives to the end of the pass", "[ch12][timers]") {
+    asyncore::channel_map map;
+    trace events;
+    auto [mine, theirs] = testing::socket_pair();
+    std::weak_ptr<probe> watch = asyncore::make<probe>(std::move(mine), map, events, "owned");
+    REQUIRE_FALSE(watch.expired());  // the map owns it
+    probe* raw = watch.lock().get();
+    bool alive_after_close = false;
+    auto when = asyncore::timer_clock::now();
+    asyncore::call_at(when, [&] { raw->close(); }, &map);
+    asyncore::call_at(when, [&] { alive_after_close = !watch.expired(); }, &map);
+
+    run_passes(map, 0);
+    INFO("timers run inside the pass: a channel they close is destroyed when the pass ends, not before");
+    CHECK(alive_after_close);
+    CHECK(watch.expired());
+    CHECK(map.empty());
+}
+
 TEST_CASE("loop() on an empty map returns at once and leaves its timers pending", "[ch12][timers]") {
     asyncore::channel_map map;
     int runs = 0;
