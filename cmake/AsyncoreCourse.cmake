@@ -17,7 +17,6 @@ else()
   find_package(Catch2 2 REQUIRED)
   set(ASYNCORE_CATCH_MAJOR 2)
 endif()
-include(Catch)
 
 # Python 3.11 is the last Python with asyncore; ./course test installs it.
 find_program(ASYNCORE_PYTHON NAMES python3.11 DOC "Python 3.11, the last Python with asyncore")
@@ -33,6 +32,10 @@ macro(asyncore_this_chapter)
   string(SUBSTRING "${slug}" 0 2 chapter)
 endmacro()
 
+# Every test program, and what the tests run (the programs under test depend on it): what the
+# sanitizer build of ./course test builds, instead of everything.
+add_custom_target(test_programs)
+
 # A test executable: the test support, Catch2, and our main.
 # Test code is compiled without optimisation whatever the build type: each test source is
 # compiled once per snapshot it runs on and then run once, so compile time is what counts
@@ -47,28 +50,40 @@ function(asyncore_test_executable target)
   asyncore_test_code_options(${target})
   target_precompile_headers(${target} REUSE_FROM asyncore_test_pch)
   asyncore_warnings(${target})
+  add_dependencies(test_programs ${target})
 endfunction()
 
-# Registers every Catch2 test case of `target` with CTest, one CTest test per case.
-# (Labels are set by a script of our own: catch_discover_tests flattens a list of labels.)
-# The same target may be registered twice with different EXTRA_ARGS (and another PREFIX and LIST).
+# Registers every Catch2 test case of `target` with CTest, one CTest test per case, with the
+# given name PREFIX, LABELS and EXTRA_ARGS. The same target may be registered several times (the
+# library tests run once per backend): its program is still run once, after it is built, to list
+# its cases (cmake/AsyncoreDiscoverTests.cmake).
 function(asyncore_register_tests target)
-  cmake_parse_arguments(arg "STUB_MUST_FAIL" "PREFIX;LIST" "LABELS;EXTRA_ARGS" ${ARGN})
-  if(NOT arg_LIST)
-    set(arg_LIST ${target}_TESTS)
-  endif()
-  set(extra_args ${arg_EXTRA_ARGS})
+  cmake_parse_arguments(arg "STUB_MUST_FAIL" "PREFIX" "LABELS;EXTRA_ARGS" ${ARGN})
   if(arg_STUB_MUST_FAIL)
-    list(APPEND extra_args --stub-must-fail)
+    list(APPEND arg_EXTRA_ARGS --stub-must-fail)
   endif()
-  if(extra_args)
-    set(extra_args EXTRA_ARGS ${extra_args})
+  set(dir ${CMAKE_CURRENT_BINARY_DIR}/${target}_tests)
+  get_property(count TARGET ${target} PROPERTY ASYNCORE_VARIANTS)
+  if(NOT count)
+    set(count 0)
+    file(WRITE ${dir}/variants.cmake "")
+    add_custom_command(TARGET ${target} POST_BUILD
+      COMMAND ${CMAKE_COMMAND} -D PROGRAM=$<TARGET_FILE:${target}> -D VARIANTS=${dir}/variants.cmake
+              -D OUTPUT=${dir}/tests.cmake -D TIMEOUT=${ASYNCORE_TEST_TIMEOUT}
+              -P ${PROJECT_SOURCE_DIR}/cmake/AsyncoreDiscoverTests.cmake
+      BYPRODUCTS ${dir}/tests.cmake
+      VERBATIM)
+    # CTest reads the cases when it starts; a program not built yet has none.
+    file(WRITE ${dir}/include.cmake "if(EXISTS [==[${dir}/tests.cmake]==])\n  include([==[${dir}/tests.cmake]==])\nendif()\n")
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${dir}/include.cmake)
   endif()
-  catch_discover_tests(${target} TEST_PREFIX "${arg_PREFIX}" TEST_LIST ${arg_LIST} ${extra_args}
-    PROPERTIES TIMEOUT ${ASYNCORE_TEST_TIMEOUT})
-  set(label_script "${CMAKE_CURRENT_BINARY_DIR}/${arg_LIST}_labels.cmake")
-  file(WRITE "${label_script}" "set_tests_properties(\${${arg_LIST}} PROPERTIES LABELS \"${arg_LABELS}\")\n")
-  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES "${label_script}")
+  math(EXPR count "${count} + 1")
+  set_property(TARGET ${target} PROPERTY ASYNCORE_VARIANTS ${count})
+  file(APPEND ${dir}/variants.cmake
+    "set(variant_count ${count})\n"
+    "set(prefix_${count} [==[${arg_PREFIX}]==])\n"
+    "set(args_${count} [==[${arg_EXTRA_ARGS}]==])\n"
+    "set(labels_${count} [==[${arg_LABELS}]==])\n")
 endfunction()
 
 function(asyncore_chapter_tests)
@@ -101,7 +116,7 @@ function(asyncore_add_library_test_suites)
       asyncore_register_tests(${target} PREFIX "ch${chapter}@ch${snapshot}: "
         LABELS "library;chapter-${chapter};snapshot-${snapshot}")
       if(NOT snapshot LESS ASYNCORE_POLL_BACKEND_CHAPTER)
-        asyncore_register_tests(${target} PREFIX "ch${chapter}@ch${snapshot} on poll(): " LIST ${target}_POLL_TESTS
+        asyncore_register_tests(${target} PREFIX "ch${chapter}@ch${snapshot} on poll(): "
           EXTRA_ARGS --backend=poll LABELS "library;chapter-${chapter};snapshot-${snapshot};backend-poll")
       endif()
     endforeach()

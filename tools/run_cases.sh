@@ -8,7 +8,8 @@
 # For case number i (in the program's own order) it writes OUT_DIR/i.log, the case's output, and
 # prints one line per case, in order:  <outcome><TAB><i><TAB><name>
 # where <outcome> is pass, fail, timeout, or crash:<what> (crash:SIGSEGV, crash:terminate, ...).
-# Exit status: 0 when at least one case matched and ran, 3 when none matched, 2 on a usage error.
+# Exit status: 0 when at least one case matched and ran, 3 when none matched, 4 when the program
+# lists no test at all (it dies before its first one), 2 on a usage error.
 set -uo pipefail
 
 program=${1:?usage: run_cases.sh PROGRAM OUT_DIR [PART_OF_A_NAME]}
@@ -20,21 +21,28 @@ case_seconds=${CASE_SECONDS:-120}  # every test bounds its own waits; this only 
 rm -rf "$out" && mkdir -p "$out" || exit 2
 
 # The names, one per line: Catch2 v2 has --list-test-names-only, v3 a quiet --list-tests.
-# (v2 exits with the number of tests it listed, so the exit status says nothing.)
+# (v2 exits with the number of tests it listed: only a death by a signal means something.)
 list_names() {
-  local listed
-  listed=$("$program" --list-test-names-only 2>&1 </dev/null)
-  if grep -q 'Unrecognised token' <<<"$listed"; then
-    "$program" --list-tests --verbosity quiet 2>/dev/null </dev/null
-  else
-    printf '%s\n' "$listed"
+  local listed status errors
+  errors=$(mktemp)
+  listed=$("$program" --list-test-names-only 2>"$errors" </dev/null)
+  status=$?
+  if cat "$errors" - <<<"$listed" | grep -q 'Unrecognised token'; then
+    listed=$("$program" --list-tests --verbosity quiet 2>"$errors" </dev/null)
+    status=$?
   fi
+  rm -f "$errors"
+  ((status < 128)) && printf '%s\n' "$listed"  # (a program that died while listing lists nothing)
 }
 
 # A test spec that matches exactly this name: Catch2 reads , [ ] * " and \ as syntax.
 exact_spec() { sed -e 's/[][\\,*"]/\\&/g' <<<"$1"; }
 
 mapfile -t names < <(list_names | sed '/^[[:space:]]*$/d')
+if ((${#names[@]} == 0)); then  # it died before its first test (a crash in a global's constructor?)
+  "$program" 2>&1 </dev/null | tail -n 20 >&2
+  exit 4
+fi
 selected=()
 for i in "${!names[@]}"; do
   if [[ -z $part || ${names[i],,} == *"${part,,}"* ]]; then selected+=("$i"); fi
