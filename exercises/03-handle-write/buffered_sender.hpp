@@ -4,9 +4,30 @@
 
 #include <asyncore/asyncore.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
+
+/// A std::string that counts the bytes its erase() and its assignments move, so that the tests
+/// can tell a buffer that moves each byte at most once from one that moves the rest after every
+/// send. Use it as a std::string.
+class counted_string : public std::string {
+public:
+    /// Bytes moved so far: by erase(), the bytes behind the erased ones; by an assignment, all.
+    std::size_t moved = 0;
+
+    counted_string& erase(size_type pos = 0, size_type n = npos) {
+        if (pos < size()) moved += size() - pos - std::min(n, size() - pos);
+        std::string::erase(pos, n);
+        return *this;
+    }
+    counted_string& operator=(std::string text) {
+        moved += text.size();
+        std::string::operator=(std::move(text));
+        return *this;
+    }
+};
 
 /// Sends everything it is given, however little the kernel takes at a time: what does not fit
 /// now waits in a buffer and goes out as the socket becomes writable. Your own
@@ -28,6 +49,8 @@ public:
     bool writable() override;
     /// The socket has room: send the next slice.
     void handle_write() override;
+    /// The bytes buffer_ has moved so far (the tests read it).
+    std::size_t bytes_moved() const { return buffer_.moved; }
     /// This channel only sends: it never asks to read.
     bool readable() override { return false; }
 
@@ -35,6 +58,6 @@ private:
     /// Sends one slice (at most max_slice bytes) from the front of the buffer.
     void initiate_send();
 
-    std::string buffer_;     // the bytes queued by send(); buffer_[0, sent_) are sent already
+    counted_string buffer_;  // the bytes queued by send(); buffer_[0, sent_) are sent already
     std::size_t sent_ = 0;   // where the bytes still waiting begin
 };

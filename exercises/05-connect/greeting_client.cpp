@@ -36,7 +36,7 @@ void greeting_client::handle_error() {
     //         library's handle_connect_event() throws std::system_error with the connect error.
     //         You are inside the catch, so `throw;` rethrows it: catch std::system_error and
     //         fail() with its errno. Anything else is a real bug: leave it to the default,
-    //         dispatcher::handle_error(), which logs it and closes the channel (set done too).
+    //         dispatcher::handle_error(), which logs it and calls handle_close() (yours: it sets done).
     // TODO 5 end
 }
 

@@ -167,18 +167,26 @@ TEST_CASE("the source stops reading while the sink holds high_water bytes", "[ex
 TEST_CASE("the source asks to read only while the sink can take more and never asks to write",
           "[ex06][source]") {
     stream_fixture f;
-    INFO("hint: a read end has nothing to write; a channel that says writable() for nothing wakes the "
-         "loop at once, every pass");
-    CHECK_FALSE(f.source->writable());
-    INFO("hint: with an empty sink, the source should read");
-    CHECK(f.source->readable());
+    {
+        INFO("hint: a read end has nothing to write; a channel that says writable() for nothing wakes "
+             "the loop at once, every pass");
+        CHECK_FALSE(f.source->writable());
+    }
+    {
+        INFO("hint: with an empty sink, the source should read");
+        CHECK(f.source->readable());
+    }
     f.sink->out_buffer.append(std::string(pipe_source::high_water, 'x'));
-    INFO("hint: with high_water bytes waiting in the sink, the source should not read");
-    CHECK_FALSE(f.source->readable());
+    {
+        INFO("hint: with high_water bytes waiting in the sink, the source should not read");
+        CHECK_FALSE(f.source->readable());
+    }
     f.sink->out_buffer.clear();
     f.sink->close();
-    INFO("hint: a closed sink (not connected) can take nothing");
-    CHECK_FALSE(f.source->readable());
+    {
+        INFO("hint: a closed sink (not connected) can take nothing");
+        CHECK_FALSE(f.source->readable());
+    }
 }
 
 TEST_CASE("the caller's descriptor stays open after the source closes its duplicate", "[ex06][source]") {
@@ -192,6 +200,28 @@ TEST_CASE("the caller's descriptor stays open after the source closes its duplic
     CHECK_FALSE(testing::is_open(duplicate));
     INFO("file_dispatcher works on a duplicate (dup): closing it leaves the caller's descriptor alone");
     CHECK(testing::is_open(f.pipe.read_end.get()));
+}
+
+TEST_CASE("bytes the sink still holds at end of the pipe go out before it closes", "[ex06][source]") {
+    stream_fixture f;
+    // A small socket buffer and a peer that reads nothing until the pipe has ended: at end of
+    // file most of the text still waits in the sink's out_buffer.
+    int small = 4096;
+    REQUIRE(::setsockopt(f.sink->fileno(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small) == 0);
+    const std::string text = numbered_text(60 * 1024);  // fits in the pipe: written at once
+    testing::write_all(f.pipe.write_end.get(), text);
+    ::close(f.pipe.write_end.release());
+    bool source_ended = testing::run_until(f.map, [&] { return f.source->finished; });
+    std::size_t waiting = f.sink->connected ? f.sink->out_buffer.size() : 0;
+    bool ended = f.run_until([&] { return f.peer_eof; });
+    INFO("bytes waiting in the sink when the source ended: " << waiting << "; the peer received "
+         << f.arrived.size() << " of " << text.size());
+    INFO("hint: handle_close() of the source must ask the sink to close when done "
+         "(sink_.close_when_done()); sink_.close() drops what it still holds");
+    CHECK(source_ended);
+    CHECK(ended);
+    CHECK(f.arrived == text);
+    CHECK(f.map.empty());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -251,4 +281,16 @@ TEST_CASE("pipe_feeder and pipe_source together move text from a string to a soc
     CHECK(feeder.finished);
     CHECK(source.finished);
     CHECK(sink.finished);
+}
+
+TEST_CASE("pipe_feeder with an empty text closes so the reader sees end of file", "[ex06][feeder]") {
+    feeder_fixture f("");
+    bool eof = f.run_until([&] { return f.reader_eof; });
+    INFO("hint: an empty text has nothing to write, but the write end must still be closed: while "
+         "the feeder holds it open the reader waits for ever. writable() must say yes until the "
+         "feeder has closed, not only while bytes are pending");
+    CHECK(eof);
+    CHECK(f.arrived.empty());
+    CHECK(f.feeder->finished);
+    CHECK(f.map.empty());
 }

@@ -72,6 +72,21 @@ struct relay_fixture {
             return done();
         }, seconds);
     }
+    // One pass in which the relay should end, and the loop until it has. Should handle_close()
+    // and the partner's call each other without end, the program dies of a stack overflow in
+    // there: the hint is in scope before the call, so that the crash report shows it.
+    void ending_pass() {
+        INFO(ping_pong_hint);
+        asyncore::poll(testing::patience, &map);
+    }
+    bool run_until_ended() {
+        INFO(ping_pong_hint);
+        return run_until([&] { return map.empty(); });
+    }
+    static constexpr const char* ping_pong_hint =
+        "hint: if the test program crashed here (SIGSEGV: a stack overflow), a.handle_close() and "
+        "b.handle_close() call each other without end. Set a flag before calling the partner, and "
+        "return at once when it is already set";
     // Both ends report "closed" exactly once.
     void check_closed_once_each() {
         INFO(show(log));
@@ -135,7 +150,7 @@ TEST_CASE("when one peer closes both ends close once and are destroyed after tha
     f.a_peer.close();
     REQUIRE(testing::wait_fd(a_fd, POLLIN));
 
-    asyncore::poll(testing::patience, &f.map);
+    f.ending_pass();
 
     INFO(show(f.log));
     INFO("hint: a's recv() met end of file and called handle_close(): it must close a and b");
@@ -159,7 +174,7 @@ TEST_CASE("a reset on one side closes both ends once and is not an error", "[ex0
     testing::close_with_reset(f.a_peer);
     REQUIRE(testing::wait_for_error(a_fd));
 
-    bool ended = f.run_until([&] { return f.map.empty(); });
+    bool ended = f.run_until_ended();
     INFO(show(f.log));
     INFO("hint: recv() turns ECONNRESET into handle_close(), like end of file");
     REQUIRE(ended);
@@ -178,7 +193,7 @@ TEST_CASE("when both peers leave in the same pass each end closes exactly once",
     f.b_peer.close();
     f.wait_both_readable();
 
-    asyncore::poll(testing::patience, &f.map);
+    f.ending_pass();
 
     INFO("hint: a.handle_close() closes b; b's own end of file never arrives (b left the map), but a "
          "handle_close() that calls the partner's handle_close() gets called back: stop the ping-pong "
@@ -201,7 +216,7 @@ TEST_CASE("the partner's ready events are dropped in the pass where the relay en
     f.a_peer.close();
     f.wait_both_readable();
 
-    asyncore::poll(testing::patience, &f.map);
+    f.ending_pass();
 
     INFO(show(f.log));
     INFO("hint: a read end of file and must close b too, before b's turn in the same pass");
@@ -229,7 +244,7 @@ TEST_CASE("a handler that throws ends the relay through handle_error", "[ex07][e
     b.reset();
 
     testing::captured_output output;
-    bool ended = f.run_until([&] { return f.map.empty(); });
+    bool ended = f.run_until_ended();
 
     INFO(show(f.log));
     INFO("hint: the loop catches what a handler throws and calls that channel's handle_error(); yours must "
@@ -256,7 +271,7 @@ TEST_CASE("a partner whose peer is gone ends the relay from inside the other end
     f.b_peer.close();
     f.wait_both_readable();
 
-    asyncore::poll(testing::patience, &f.map);
+    f.ending_pass();
 
     INFO(show(f.log));
     INFO("hint: b's send() failed with EPIPE and called b's handle_close() while a's handle_read() was "
@@ -287,7 +302,7 @@ TEST_CASE("a relay that ends leaves the loop's other channels running", "[ex07][
     REQUIRE(testing::wait_fd(a1_fd, POLLIN));
     REQUIRE(testing::wait_fd(a_fd, POLLIN));
 
-    asyncore::poll(testing::patience, &first.map);
+    first.ending_pass();
 
     INFO(show(first.log));
     first.check_closed_once_each();
@@ -298,4 +313,25 @@ TEST_CASE("a relay that ends leaves the loop's other channels running", "[ex07][
     CHECK_FALSE(second.b.expired());
     CHECK(second_log.empty());
     asyncore::close_all(&first.map);  // the second relay's ends report to second_log: end them now
+}
+
+TEST_CASE("end of file reaches inspect and the partner as nothing at all", "[ex07][close]") {
+    relay_fixture f;
+    std::vector<std::string> seen;  // what `inspect` was shown, on either end
+    {
+        auto [a, b] = f.ends();
+        a->inspect = [&](std::string_view data) { seen.emplace_back(data); };
+        b->inspect = [&](std::string_view data) { seen.emplace_back(data); };
+    }
+    testing::write_all(f.a_peer.fileno(), "last words");
+    REQUIRE(f.run_until([&] { return f.to_b_peer == "last words"; }));
+    f.a_peer.close();
+    bool ended = f.run_until_ended();
+    std::string shown = "inspect saw:";
+    for (const auto& data : seen) shown += " \"" + data + "\"";
+    INFO(shown);
+    INFO("hint: at end of file recv() returns \"\" after it has called handle_close(): the relay "
+         "has ended, so return at once; \"\" is no data to inspect, count or send to a closed partner");
+    CHECK(ended);
+    CHECK(seen == std::vector<std::string>{"last words"});
 }

@@ -42,8 +42,7 @@ void greeting_client::handle_error() {
     } catch (const std::system_error& e) {
         fail(e.code().value());
     } catch (...) {
-        dispatcher::handle_error();  // not a connection failure: a bug worth a log line
-        done = true;
+        dispatcher::handle_error();  // not a connection failure: a bug worth a log line; it calls handle_close()
     }
     // TODO 5 end
 }
