@@ -100,8 +100,8 @@ def main(argv):
         if wanted and number not in wanted:
             continue
         exercise_dir = ROOT / "exercises" / solution_dir.name
-        for solution in sorted(p for p in solution_dir.iterdir() if p.suffix in (".cpp", ".hpp", ".h")):
-            stub = exercise_dir / solution.name
+        for solution in sorted(p for p in solution_dir.rglob("*") if p.suffix in (".cpp", ".hpp", ".h")):
+            stub = exercise_dir / solution.relative_to(solution_dir)  # challenges/ too
             if not stub.exists():
                 problems.append(f"{solution}: no stub {stub.relative_to(ROOT)} for it to replace")
                 continue
