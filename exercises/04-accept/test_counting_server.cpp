@@ -158,6 +158,38 @@ TEST_CASE("a client that resets before it is accepted does not stop the server",
     CHECK(output.out().find("error") == std::string::npos);
 }
 
+TEST_CASE("a visitor that resets during a long motd leaves the next one greeted", "[ex04]") {
+    fixture f;
+    std::string motd;
+    for (int i = 0; motd.size() < 2000000; ++i) motd += "today's news, line " + std::to_string(i) + "\n";
+    f.server->motd = motd;
+    testing::captured_output output;
+    {
+        auto quitter = net::connect_to(f.where(), wait);
+        std::string first;
+        testing::run_until(f.map, [&] {
+            char buffer[4096];
+            ssize_t n = ::recv(quitter.fileno(), buffer, sizeof buffer, MSG_DONTWAIT);
+            if (n > 0) first.append(buffer, static_cast<std::size_t>(n));
+            return first.size() >= 4096;
+        }, wait);
+        net::linger_zero(quitter);
+    }  // gone with a reset while most of its motd still waits in its greeter
+    testing::run_until(f.map, [] { return false; }, 0.2);
+    auto next = net::connect_to(f.where(), wait);
+    bool eof = false;
+    std::string got = f.read_until_eof(next, &eof, 3 * wait);
+    INFO("the next visitor received " << got.size() << " bytes of " << (motd.size() + 17)
+         << "; the server printed: \"" << output.out() << "\"");
+    INFO("hint: a greeter whose visitor has gone ends in handle_close(), which the library's send() "
+         "calls: it must not go on sending, nor take the server down");
+    CHECK(eof);
+    CHECK(got == "hello, visitor 2\n" + motd);
+    CHECK(f.server->accepting);
+    CHECK(f.map.snapshot().size() == 1);
+    CHECK(output.out().find("error") == std::string::npos);
+}
+
 TEST_CASE("a server restarted on the same port can bind it at once", "[ex04]") {
     fixture f;
     asyncore::address where = f.where();
