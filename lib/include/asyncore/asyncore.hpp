@@ -23,6 +23,9 @@
 #if ASYNCORE_CHAPTER >= 12
 #include "asyncore/timers.hpp"
 #endif
+#if ASYNCORE_CHAPTER >= 13
+#include "asyncore/async_chat.hpp"
+#endif
 
 /// The asyncore library: Python's `asyncore` module, rebuilt in C++17.
 namespace asyncore {}
