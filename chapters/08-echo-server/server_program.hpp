@@ -1,16 +1,21 @@
 // What the course's server programs (echo_server, port_forwarder) share around their classes
-// (given): a standard output that can never stop or stall them, and a "listening on" line that
-// is printed only when the loop can really serve the listening socket.
+// (given): a standard output that can never stop or stall them, a "listening on" line that is
+// printed only when the loop can really serve the listening socket, and the flags that limit
+// their clients (--idle-timeout, --max-connections: chapter 12).
 #pragma once
 
 #include <asyncore/asyncore.hpp>
 
+#include <dirent.h>
 #include <limits.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <sys/select.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
@@ -26,9 +31,92 @@ inline std::string common_usage(std::size_t column) {
         flag.resize(column, ' ');
         return flag + text + "\n";
     };
-    return option("  --poll", "use poll(), not select(): serve more than 1,016 clients, as many as") +
-           option("", "ulimit -n allows (without it, clients past FD_SETSIZE are refused)") +
+    return option("  --poll", "use poll(), not select(): serve more clients than select()'s 1024") +
+           option("", "descriptors allow, as many as ulimit -n allows") +
            option("  -q, --quiet", "no line per connection (listening on is still printed)");
+}
+
+/// A line of a server's --help: `flag` padded to `column`, then `text`.
+inline std::string usage_line(std::string flag, const std::string& text, std::size_t column) {
+    flag.resize(std::max(column, flag.size() + 1), ' ');
+    return flag + text + "\n";
+}
+
+/// "2.5" -> 2.5 seconds; false for anything but a number from 0 to 10^9 (0: no limit).
+inline bool parse_seconds(const char* text, double& seconds) {
+    char* end = nullptr;
+    double value = std::strtod(text, &end);
+    if (*text == '\0' || *end != '\0' || !std::isfinite(value) || value < 0 || value > 1e9) return false;
+    seconds = value;
+    return true;
+}
+
+/// "100" -> 100; false for anything but a whole number from 1 to 10^9.
+inline bool parse_count(const char* text, std::size_t& count) {
+    char* end = nullptr;
+    long long value = std::strtoll(text, &end, 10);
+    if (*text == '\0' || *end != '\0' || value < 1 || value > 1000000000) return false;
+    count = static_cast<std::size_t>(value);
+    return true;
+}
+
+// [max_connections]
+/// How many descriptors below `below` are open now (standard input, output and error, and any a
+/// parent left open), from /proc/self/fd; 3 where there is no /proc.
+inline std::size_t open_descriptors_below(rlim_t below) {
+    DIR* fds = ::opendir("/proc/self/fd");
+    if (!fds) return 3;
+    std::size_t open = 0;
+    while (dirent* entry = ::readdir(fds)) {
+        if (entry->d_name[0] == '.') continue;
+        long fd = std::strtol(entry->d_name, nullptr, 10);
+        open += fd != ::dirfd(fds) && static_cast<rlim_t>(fd) < below;
+    }
+    ::closedir(fds);
+    return open;
+}
+
+/// The default of --max-connections: 10,000 clients, or fewer if the descriptors do not allow
+/// that many. Call it before the server opens its listening socket. A client costs
+/// `descriptors_per_client` (the forwarder's two: the client's and the remote's). The limit is
+/// the process's (ulimit -n, RLIMIT_NOFILE), and under select() FD_SETSIZE too: past it select()
+/// cannot watch a socket. Taken from it: the descriptors open now (0, 1 and 2 at least), and
+/// three more: the listening socket, the library's spare one (chapter 07), and one to accept a
+/// client past the limit and close it. So under select() with 1024 descriptors and 0 to 2 open:
+/// 1018 clients of echo_server (fds 5 to 1022), 509 of port_forwarder. A client past the default
+/// is refused with a log line; past a larger --max-connections it meets EMFILE (the spare
+/// descriptor's "closed a waiting connection") or select()'s refusal.
+inline std::size_t default_max_connections(std::size_t descriptors_per_client, bool use_poll) {
+    rlimit limit{};
+    ::getrlimit(RLIMIT_NOFILE, &limit);
+    rlim_t usable = limit.rlim_cur;
+    if (!use_poll) usable = std::min<rlim_t>(usable, FD_SETSIZE);
+    const rlim_t taken = open_descriptors_below(usable) + 3;
+    if (usable < taken + descriptors_per_client) return 1;
+    return static_cast<std::size_t>(std::min<rlim_t>(10000, (usable - taken) / descriptors_per_client));
+}
+// [max_connections]
+
+/// For a server's handle_accept(): true when `clients` already reach `max_connections`. Then it
+/// logs "refused HOST:PORT: N clients already, the most allowed (--max-connections)" to `log`,
+/// and the caller lets the accepted socket close: the client sees end of file at once.
+inline bool at_connection_limit(std::size_t clients, std::size_t max_connections, const asyncore::address& peer,
+                                std::ostream& log) {
+    if (clients < max_connections) return false;
+    log << "refused " << peer.to_string() << ": " << clients << (clients == 1 ? " client" : " clients")
+        << " already, the most allowed (--max-connections)" << std::endl;
+    return true;
+}
+
+/// The --idle-timeout and --max-connections lines of a server's --help, the text at `column`.
+inline std::string limits_usage(std::size_t column, const std::string& idle_default, std::size_t descriptors_per_client) {
+    return usage_line("  --idle-timeout SECONDS", "close a client idle that long (no byte either way); 0: never", column) +
+           usage_line("", "(default " + idle_default + ")", column) +
+           usage_line("  --max-connections N", "serve at most N clients at once; one more is closed at once,", column) +
+           usage_line("", "with a log line (default 10000, or fewer if ulimit -n allows fewer:", column) +
+           usage_line("", "here " + std::to_string(default_max_connections(descriptors_per_client, false)) +
+                              " under select(), " + std::to_string(default_max_connections(descriptors_per_client, true)) +
+                              " with --poll)", column);
 }
 
 /// "8080" -> 8080; false for anything but a number from 0 to 65535.

@@ -231,4 +231,14 @@ inline void check_help_names_poll_and_quiet(const std::string& program) {
     CHECK(server.wait() == 0);
 }
 
+// `program --help` names --idle-timeout and --max-connections with their defaults, and exits 0.
+inline void check_help_names_limits(const std::string& program) {
+    child_process server({program, "--help"});
+    std::string help = server.read_all();
+    CHECK_THAT(help, contains("--idle-timeout SECONDS"));
+    CHECK_THAT(help, contains("--max-connections N"));
+    CHECK_THAT(help, contains("(default 10000, or fewer if ulimit -n allows fewer"));
+    CHECK(server.wait() == 0);
+}
+
 }  // namespace testing

@@ -1,11 +1,12 @@
 // Capstone 08, black-box: the echo_server program keeps its command-line contract, never depends
-// on its stdout, serves past FD_SETSIZE with --poll, and talks to the original Python asyncore
-// echo client and server.
+// on its stdout, serves past FD_SETSIZE with --poll, talks to the original Python asyncore
+// echo client and server, and holds its clients to --idle-timeout and --max-connections.
 #include "fd_limit.hpp"
 #include "process.hpp"
 #include "server_tests.hpp"
 
 #include <memory>
+#include <thread>
 
 namespace {
 
@@ -58,7 +59,9 @@ TEST_CASE("echo_server --host ::1 listens on IPv6 loopback", "[echo][contract]")
 }
 
 TEST_CASE("echo_server refuses a bad flag or port with usage and exit status 2", "[echo][contract]") {
-    for (auto args : std::vector<std::vector<std::string>>{{"--bogus"}, {"--port", "http"}, {"--port", "70000"}, {"extra"}}) {
+    for (auto args : std::vector<std::vector<std::string>>{{"--bogus"}, {"--port", "http"}, {"--port", "70000"}, {"extra"},
+                                                           {"--idle-timeout", "soon"}, {"--idle-timeout", "-1"},
+                                                           {"--max-connections", "0"}, {"--max-connections", "many"}}) {
         args.insert(args.begin(), PROGRAM_ECHO_SERVER);
         child_process server(args, true);
         std::string output = server.read_all();
@@ -146,6 +149,10 @@ TEST_CASE("echo_server --help names --poll and -q", "[echo][contract]") {
     testing::check_help_names_poll_and_quiet(PROGRAM_ECHO_SERVER);
 }
 
+TEST_CASE("echo_server --help names --idle-timeout and --max-connections", "[echo][contract]") {
+    testing::check_help_names_limits(PROGRAM_ECHO_SERVER);
+}
+
 TEST_CASE("echo_server fails before listening on if select() cannot watch it", "[echo][contract]") {
     testing::check_fails_before_listening({PROGRAM_ECHO_SERVER, "--port", "0"});
 }
@@ -174,3 +181,108 @@ TEST_CASE("echo_server --poll serves 1500 clients at once", "[echo][poll]") {
     CHECK(testing::open_descriptors(server) > 1500);
 }
 // [poll_1500]
+
+// [idle_1100]
+// 1100 clients connect and say nothing. Without a timeout they would hold the server forever:
+// under select() the first 1016 fill what it can watch (the default --max-connections stops
+// there) and every later client is turned away, the scene of chapter 12. With --idle-timeout,
+// every one of them is closed and the server serves again. Both backends: under select() some
+// clients are refused and the others closed as idle, under --poll (with a descriptor limit that
+// holds them all) all 1100 are closed as idle. What is checked is the outcome, never how fast.
+namespace {
+
+void check_idle_clients_closed(bool use_poll) {
+    testing::fd_limit more(testing::fd_limit::direction::at_least, 4096);  // this test's 1100 sockets; the server inherits it
+    if (!more.possible()) SKIP("the hard descriptor limit is below 4096 (ulimit -Hn)");
+    REQUIRE(more.ok());
+    std::vector<std::string> argv{PROGRAM_ECHO_SERVER, "--port", "0", "--idle-timeout", "2"};
+    if (use_poll) argv.push_back("--poll");
+    child_process server(argv);
+    auto port = started(server);
+    std::vector<std::unique_ptr<testing::echo_client>> clients;
+    for (int i = 0; i < 1100; ++i)
+        clients.push_back(std::make_unique<testing::echo_client>(asyncore::address("127.0.0.1", port)));
+
+    // Wait until the server has ended every connection, reading its log meanwhile (its stdout
+    // drops what a full pipe cannot take).
+    std::size_t idle = 0, refused = 0, errors = 0, ended = 0;
+    auto deadline = testing::clock::now() + std::chrono::seconds(60);
+    while (ended < clients.size() && testing::clock::now() < deadline) {
+        while (auto line = server.read_line(0.01)) {
+            idle += line->find(": idle for 2 s") != std::string::npos;
+            refused += line->rfind("refused ", 0) == 0;
+            errors += line->rfind("error", 0) == 0;
+        }
+        ended = 0;
+        for (auto& c : clients) {
+            if (!c->ended) c->pump();
+            ended += c->ended;
+        }
+    }
+    while (auto line = server.read_line(0.2)) idle += line->find(": idle for 2 s") != std::string::npos;
+    INFO(ended << " of 1100 silent clients saw the server end their connection; " << idle << " closed as idle, "
+               << refused << " refused, " << errors << " error lines");
+    CHECK(ended == 1100);
+    CHECK(idle + refused == 1100);
+    CHECK(errors == 0);
+    if (use_poll) CHECK(idle == 1100);
+    CHECK(testing::echo_of(port, "served at last\n") == "served at last\n");
+}
+
+}  // namespace
+
+TEST_CASE("echo_server --idle-timeout 2 under select() ends 1100 silent clients and serves again", "[echo][timeout]") {
+    check_idle_clients_closed(false);
+}
+
+TEST_CASE("echo_server --poll --idle-timeout 2 closes each of 1100 silent clients as idle", "[echo][timeout][poll]") {
+    check_idle_clients_closed(true);
+}
+// [idle_1100]
+
+TEST_CASE("echo_server --idle-timeout keeps a client that talks and closes it once it is silent", "[echo][timeout]") {
+    child_process server({PROGRAM_ECHO_SERVER, "--port", "0", "--idle-timeout", "1.5", "-q"});
+    auto port = started(server);
+    testing::echo_client c(asyncore::address("127.0.0.1", port));
+    // Eight lines 0.25 s apart: 2 s of talk, longer than the timeout, but never 1.5 s of silence.
+    for (int i = 0; i < 8; ++i) {
+        c.to_send += "line " + std::to_string(i) + "\n";
+        auto deadline = testing::clock::now() + std::chrono::milliseconds(250);
+        while (testing::clock::now() < deadline) {
+            c.pump();
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+    }
+    INFO("received: " << c.received);
+    CHECK(c.received == c.to_send);
+    CHECK_FALSE(c.ended);
+    INFO("hint: silent now, the client must be closed after 1.5 s");
+    CHECK(testing::peer_gone(c.sock.fileno(), 10.0));
+}
+
+TEST_CASE("echo_server --max-connections 2 closes a third client at once and serves again after one leaves",
+          "[echo][limits]") {
+    child_process server({PROGRAM_ECHO_SERVER, "--port", "0", "--max-connections", "2"});
+    auto port = started(server);
+    const asyncore::address where("127.0.0.1", port);
+    auto base = testing::open_descriptors(server);
+    auto first = testing::echo_at_once(where, {"first\n"});
+    auto second = testing::echo_at_once(where, {"second\n"});
+    CHECK(first.front()->received == "first\n");
+    CHECK(second.front()->received == "second\n");
+    for (int i = 0; i < 2; ++i) CHECK_THAT(server.read_line().value_or(""), testing::contains("connection from"));
+
+    auto third = testing::echo_at_once(where, {"third\n"});
+    CHECK(third.front()->received == "");
+    CHECK(third.front()->ended);
+    auto refusal = server.read_line();
+    REQUIRE(refusal);
+    CHECK(refusal->rfind("refused 127.0.0.1:", 0) == 0);
+    CHECK_THAT(*refusal, testing::contains("2 clients already, the most allowed (--max-connections)"));
+
+    first.clear();  // the first client leaves
+    auto deadline = testing::clock::now() + std::chrono::duration<double>(testing::patience);
+    while (testing::open_descriptors(server) > base + 1 && testing::clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CHECK(testing::echo_of(port, "fourth\n") == "fourth\n");
+}

@@ -1,6 +1,8 @@
 // Capstone 09, black-box: http_client against Python's http.server (software nobody here wrote)
-// serving random binary files, and against servers that misbehave on purpose.
+// serving random binary files, and against servers that misbehave on purpose: among them one
+// that never answers the connect and one that trickles (--connect-timeout, --max-time).
 #include "process.hpp"
+#include "silent_listener.hpp"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -298,3 +300,82 @@ TEST_CASE("http_client -o /dev/null writes in place", "[http][contract]") {
     REQUIRE(::stat("/dev/null", &st) == 0);
     CHECK(S_ISCHR(st.st_mode));
 }
+
+// [time_limits]
+namespace {
+
+// Answers one request with a head that promises 1000 bytes, then sends one byte every 0.2 s:
+// the server is never silent, and never done. Stops when the client leaves (or after 30 s).
+class trickling_server {
+public:
+    trickling_server() : listener_(asyncore::socket::create()) {
+        listener_.bind(asyncore::address("127.0.0.1", 0));
+        listener_.listen(1);
+        port_ = listener_.getsockname().port();
+        thread_ = std::thread([this] {
+            if (!testing::wait_fd(listener_.fileno(), POLLIN, 10.0)) return;
+            auto conn = listener_.accept();
+            if (!conn) return;
+            int fd = conn->first.fileno();
+            testing::wait_fd(fd, POLLIN, 5.0);
+            char request[4096];
+            if (::recv(fd, request, sizeof request, 0) <= 0) return;
+            const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n";
+            if (::send(fd, head.data(), head.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(head.size())) return;
+            for (int i = 0; i < 150 && ::send(fd, "x", 1, MSG_NOSIGNAL) == 1; ++i)
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        });
+    }
+    ~trickling_server() { thread_.join(); }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/slow"; }
+
+private:
+    asyncore::socket listener_;
+    std::uint16_t port_;
+    std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("http_client --connect-timeout 1 gives up on a server that never answers the connect", "[http][timeout]") {
+    testing::silent_listener server;  // its queue is full: SYNs to it are dropped
+    auto r = run({"--connect-timeout", "1", "http://127.0.0.1:" + server.port_text() + "/"});
+    INFO("hint: without it the kernel tries the SYN for about two minutes");
+    CHECK(r.status == 1);
+    CHECK(r.output == "http_client: timed out connecting to 127.0.0.1:" + server.port_text() +
+                          ": no connection within 1 s (--connect-timeout)\n");
+}
+
+TEST_CASE("http_client --max-time 2 gives up on a server that trickles its response", "[http][timeout]") {
+    trickling_server server;
+    auto r = run({"--max-time", "2", "-o", "/dev/null", server.url()});
+    INFO("hint: every byte is activity, so the 30 s silence limit never fires: only --max-time can");
+    CHECK(r.status == 1);
+    CHECK(r.output == "http_client: timed out after 2 s (--max-time): the response was not complete\n");
+}
+
+TEST_CASE("http_client -m and --connect-timeout leave a prompt response alone", "[http][timeout]") {
+    one_shot_server server("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nquick");
+    auto r = run({"-m", "30", "--connect-timeout", "30", server.url()});
+    CHECK(r.status == 0);
+    CHECK(r.output == "quick");
+}
+
+TEST_CASE("http_client refuses a time limit that is not a number of seconds with exit status 2", "[http][contract]") {
+    for (std::vector<std::string> args : {std::vector<std::string>{"--max-time", "soon", "http://127.0.0.1/"},
+                                          {"-m", "-1", "http://127.0.0.1/"},
+                                          {"--connect-timeout", "1s", "http://127.0.0.1/"}}) {
+        auto r = run(args);
+        INFO(Catch::Detail::stringify(args) << " -> " << r.output);
+        CHECK(r.status == 2);
+        CHECK_THAT(r.output, testing::contains("usage: http_client"));
+    }
+}
+
+TEST_CASE("http_client --help names --connect-timeout and --max-time", "[http][contract]") {
+    auto r = run({"--help"});
+    CHECK(r.status == 0);
+    CHECK_THAT(r.output, testing::contains("--connect-timeout SECONDS"));
+    CHECK_THAT(r.output, testing::contains("-m, --max-time SECONDS"));
+}
+// [time_limits]

@@ -1,9 +1,11 @@
 // Capstone 10, black-box: the port_forwarder program keeps its command-line contract, carries
 // curl's download from Python's http.server byte for byte, keeps its memory bounded under a slow
-// reader, forwards a half-close, and does what the original Python forwarder does (and more).
+// reader, forwards a half-close, does what the original Python forwarder does (and more), and
+// holds its clients to --connect-timeout, --idle-timeout and --max-connections.
 #include "forward_peers.hpp"
 #include "process.hpp"
 #include "server_tests.hpp"
+#include "silent_listener.hpp"
 
 #include <fstream>
 #include <functional>
@@ -114,7 +116,8 @@ TEST_CASE("port_forwarder takes the long options too", "[forwarder][contract]") 
 
 TEST_CASE("port_forwarder refuses a bad flag or port with usage and exit status 2", "[forwarder][contract]") {
     for (auto args : std::vector<std::vector<std::string>>{
-             {"--bogus"}, {"-p", "http"}, {"-p", "70000"}, {"-P", "-1"}, {"-P", "0"}, {"-p"}, {"extra"}}) {
+             {"--bogus"}, {"-p", "http"}, {"-p", "70000"}, {"-P", "-1"}, {"-P", "0"}, {"-p"}, {"extra"},
+             {"--connect-timeout", "soon"}, {"--idle-timeout", "-1"}, {"--max-connections", "0"}}) {
         args.insert(args.begin(), PROGRAM_PORT_FORWARDER);
         child_process forwarder(args, true);
         std::string output = forwarder.read_all();
@@ -283,6 +286,12 @@ TEST_CASE("port_forwarder --help names --poll and -q", "[forwarder][contract]") 
     testing::check_help_names_poll_and_quiet(PROGRAM_PORT_FORWARDER);
 }
 
+TEST_CASE("port_forwarder --help names --connect-timeout and the limits", "[forwarder][contract]") {
+    testing::check_help_names_limits(PROGRAM_PORT_FORWARDER);
+    child_process forwarder({PROGRAM_PORT_FORWARDER, "--help"});
+    CHECK_THAT(forwarder.read_all(), testing::contains("--connect-timeout SECONDS"));
+}
+
 TEST_CASE("port_forwarder fails before listening on if select() cannot watch it", "[forwarder][contract]") {
     testing::check_fails_before_listening({PROGRAM_PORT_FORWARDER, "-p", "0"});
 }
@@ -294,3 +303,86 @@ TEST_CASE("port_forwarder --poll serves a listening socket above FD_SETSIZE", "[
     auto port = started(*forwarder);
     CHECK(testing::echo_of(port, "forwarded from fd 1030\n") == "forwarded from fd 1030\n");
 }
+
+// [timeouts]
+namespace {
+
+// Waits (bounded) until `program` has `expected` descriptors open; returns how many it has.
+std::size_t descriptors_become(const child_process& program, std::size_t expected, double seconds = 10.0) {
+    auto deadline = testing::clock::now() + std::chrono::duration<double>(seconds);
+    std::size_t now = testing::open_descriptors(program);
+    while (now != expected && testing::clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        now = testing::open_descriptors(program);
+    }
+    return now;
+}
+
+// The next line of `program`'s output that does not start with "connection from", or "".
+std::string next_event(child_process& program, double seconds = 10.0) {
+    while (auto line = program.read_line(seconds))
+        if (line->rfind("connection from ", 0) != 0) return *line;
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("port_forwarder --connect-timeout 1 closes a client whose remote never answers", "[forwarder][timeout]") {
+    testing::silent_listener remote;  // its queue is full: SYNs to it are dropped
+    child_process forwarder({PROGRAM_PORT_FORWARDER, "-p", "0", "-P", remote.port_text(), "--connect-timeout", "1"});
+    auto port = started(forwarder);
+    auto base = testing::open_descriptors(forwarder);
+    endpoint client = endpoint::connect_to(asyncore::address("127.0.0.1", port));
+    INFO("hint: without the timeout the kernel tries the SYN for about two minutes");
+    CHECK(testing::peer_gone(client.sock.fileno(), 10.0));
+    CHECK(next_event(forwarder) == "closing a connection: the remote did not answer within 1 s");
+    CHECK(descriptors_become(forwarder, base) == base);
+}
+
+TEST_CASE("a client that leaves while port_forwarder connects to the remote releases both descriptors",
+          "[forwarder][timeout]") {
+    testing::silent_listener remote;
+    child_process forwarder({PROGRAM_PORT_FORWARDER, "-p", "0", "-P", remote.port_text(), "--connect-timeout", "600"});
+    auto port = started(forwarder);
+    auto base = testing::open_descriptors(forwarder);
+    {
+        endpoint client = endpoint::connect_to(asyncore::address("127.0.0.1", port));
+        INFO("the forwarder holds the client's socket and the one connecting to the remote");
+        REQUIRE(descriptors_become(forwarder, base + 2) == base + 2);
+    }  // the client closes its socket: end of file, with nothing sent
+    INFO("hint: the connect timeout is 600 s: only noticing the client can free the descriptors");
+    CHECK(descriptors_become(forwarder, base) == base);
+    CHECK(next_event(forwarder) == "closing a connection: the client left before the remote answered");
+}
+
+TEST_CASE("port_forwarder --idle-timeout 1 closes a pair once nothing moves either way", "[forwarder][timeout]") {
+    echo_upstream echo;
+    child_process forwarder({PROGRAM_PORT_FORWARDER, "-p", "0", "-P", echo.port, "--idle-timeout", "1"});
+    auto port = started(forwarder);
+    testing::echo_client c(asyncore::address("127.0.0.1", port));
+    c.to_send = "before the silence\n";
+    auto deadline = testing::clock::now() + std::chrono::duration<double>(testing::patience);
+    while (!c.done() && !c.ended && testing::clock::now() < deadline) {
+        c.pump();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    CHECK(c.received == c.to_send);
+    CHECK(testing::peer_gone(c.sock.fileno(), 10.0));
+    CHECK(next_event(forwarder) == "closing a connection: idle for 1 s");
+}
+
+TEST_CASE("port_forwarder --max-connections 1 closes a second client at once with a log line", "[forwarder][limits]") {
+    echo_upstream echo;
+    child_process forwarder({PROGRAM_PORT_FORWARDER, "-p", "0", "-P", echo.port, "--max-connections", "1"});
+    auto port = started(forwarder);
+    const asyncore::address where("127.0.0.1", port);
+    auto first = testing::echo_at_once(where, {"first\n"});
+    CHECK(first.front()->received == "first\n");
+    auto second = testing::echo_at_once(where, {"second\n"});
+    CHECK(second.front()->received == "");
+    CHECK(second.front()->ended);
+    std::string refusal = next_event(forwarder);
+    CHECK(refusal.rfind("refused 127.0.0.1:", 0) == 0);
+    CHECK_THAT(refusal, testing::contains("1 client already, the most allowed (--max-connections)"));
+}
+// [timeouts]

@@ -3,9 +3,12 @@
 // Write your code between each "// TODO N begin" and its "// TODO N end"; leave the lines
 // outside them as they are.
 #include "echo_server.hpp"
+#include "server_program.hpp"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+
+#include <chrono>
 
 // [handler_read]
 echo_handler::echo_handler(asyncore::socket sock, asyncore::channel_map* map)
@@ -46,12 +49,16 @@ void echo_handler::handle_eof() {
     // TODO 4 end
 }
 
-void echo_handler::handle_close() { close(); }
+void echo_handler::handle_close() {
+    idle_timer_.cancel();
+    close();
+}
 // [handler_finish]
 
 // [server]
-echo_server::echo_server(const asyncore::address& where, asyncore::channel_map* map, std::ostream& log)
-    : dispatcher(map), log_(log) {
+echo_server::echo_server(const asyncore::address& where, asyncore::channel_map* map, std::ostream& log,
+                         client_limits limits)
+    : dispatcher(map), log_(log), limits_(limits) {
     // TODO 5 begin: create a socket of where's family, reuse the address, bind to `where`, and
     //         listen with a queue deep enough for hundreds of clients connecting at once.
     (void)where;
@@ -68,3 +75,50 @@ void echo_server::handle_accepted(asyncore::socket sock, const asyncore::address
     // TODO 6 end
 }
 // [server]
+
+// [idle]
+// The idle timeout and the connection limit (given; chapter 12 is about timers). One timer per
+// client, set once: an event only notes the time, and the timer, when it fires, either closes
+// the client or sets itself again for the moment the client will have been idle long enough.
+echo_handler::~echo_handler() { idle_timer_.cancel(); }
+
+void echo_handler::close_when_idle(double seconds, std::ostream& log) {
+    idle_timeout_ = seconds;
+    idle_log_ = &log;
+    idle_timer_.cancel();
+    if (seconds > 0) idle_timer_ = asyncore::call_later(seconds, [this] { check_idle(); }, &map());
+}
+
+void echo_handler::check_idle() {
+    if (fileno() < 0) return;  // closed already: close() is not virtual and does not cancel it
+    auto idle_until = last_active_ + std::chrono::duration_cast<asyncore::timer_clock::duration>(
+                                         std::chrono::duration<double>(idle_timeout_));
+    if (asyncore::timer_clock::now() < idle_until) {  // heard from meanwhile: look again then
+        idle_timer_ = asyncore::call_at(idle_until, [this] { check_idle(); }, &map());
+        return;
+    }
+    *idle_log_ << "closing " << addr.to_string() << ": idle for " << idle_timeout_ << " s" << std::endl;
+    close();
+}
+
+void echo_handler::handle_read_event() {
+    last_active_ = asyncore::timer_clock::now();
+    dispatcher_with_send::handle_read_event();
+}
+
+void echo_handler::handle_write_event() {
+    last_active_ = asyncore::timer_clock::now();
+    dispatcher_with_send::handle_write_event();
+}
+
+void echo_server::handle_accept() {
+    auto accepted = accept();
+    if (!accepted) return;
+    auto& [sock, peer] = *accepted;
+    std::size_t clients = map().size() - 1;  // every channel of the map but this one
+    if (server_program::at_connection_limit(clients, limits_.max_connections, peer, log_)) return;  // `sock` closes
+    int fd = sock.fileno();
+    handle_accepted(std::move(sock), peer);
+    if (auto* client = dynamic_cast<echo_handler*>(map().get(fd))) client->close_when_idle(limits_.idle_timeout, log_);
+}
+// [idle]

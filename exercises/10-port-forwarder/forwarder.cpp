@@ -3,11 +3,14 @@
 // Write your code between each "// TODO N begin" and its "// TODO N end"; leave the lines
 // outside them as they are.
 #include "forwarder.hpp"
+#include "server_program.hpp"
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <exception>
 #include <string>
 #include <string_view>
@@ -49,6 +52,7 @@ forward_end::forward_end(int family, asyncore::channel_map* map, std::ostream& l
 }
 
 forward_end::~forward_end() {
+    timer_.cancel();
     if (partner_) partner_->partner_ = nullptr;
 }
 
@@ -121,8 +125,10 @@ void forward_end::handle_error() {
 
 // Closes this end and its partner, and unlinks them.
 void forward_end::close_both() {
+    timer_.cancel();
     if (forward_end* other = std::exchange(partner_, nullptr)) {
         other->partner_ = nullptr;
+        other->timer_.cancel();
         other->close();
     }
     close();
@@ -131,8 +137,8 @@ void forward_end::close_both() {
 
 // [forwarder]
 forwarder::forwarder(const asyncore::address& local, const asyncore::address& remote, asyncore::channel_map* map,
-                     std::ostream& log)
-    : dispatcher(map), remote_(remote), log_(log) {
+                     std::ostream& log, forward_limits limits)
+    : dispatcher(map), remote_(remote), log_(log), limits_(limits) {
     // TODO 1 begin: create a socket of local's family, reuse the address, bind to `local`, listen
     //         (with a deep queue: many clients may connect at once).
     (void)local;
@@ -155,3 +161,88 @@ void forwarder::handle_accepted(asyncore::socket sock, const asyncore::address& 
 
 // A failed accept costs one client, never the listener.
 void forwarder::handle_error() { log_ << "accept failed: " << current_error() << std::endl; }
+
+// [watch]
+// The timeouts and the connection limit (given; chapter 12 is about timers). One timer per pair,
+// on the client's end. While the remote's connect is pending, it looks every 0.1 s whether the
+// client has left (the client's end is not readable meanwhile, so no event would say so), and
+// closes the pair at the connect deadline. Then it watches for idleness: an event only notes the
+// time, and the timer, when it fires, closes the pair or sets itself again.
+namespace {
+
+constexpr double client_left_check = 0.1;  // seconds between looks while the connect is pending
+
+asyncore::timer_clock::duration seconds(double s) {
+    return std::chrono::duration_cast<asyncore::timer_clock::duration>(std::chrono::duration<double>(s));
+}
+
+// True if the peer of `fd` has closed (end of file with no byte before it) or reset: a look with
+// MSG_PEEK, which takes nothing. A client that sent bytes before its end of file may only have
+// half-closed and wait for the reply: it keeps its pair until the connect ends, or times out.
+bool peer_left(int fd) {
+    char byte;
+    ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+}
+
+}  // namespace
+
+void forward_end::watch(const forward_limits& limits) {
+    limits_ = limits;
+    connect_deadline_ = asyncore::timer_clock::now() + seconds(limits.connect_timeout);
+    timer_.cancel();
+    timer_ = asyncore::call_later(client_left_check, [this] { check_pair(); }, &map());
+}
+
+void forward_end::check_pair() {
+    if (!partner_) return;  // the pair is closed (close() is not virtual: the timer may outlive it)
+    auto now = asyncore::timer_clock::now();
+    if (partner_->connecting) {
+        if (limits_.connect_timeout > 0 && now >= connect_deadline_) {
+            log_ << "closing a connection: the remote did not answer within " << limits_.connect_timeout << " s"
+                 << std::endl;
+            close_both();
+        } else if (peer_left(fileno())) {
+            log_ << "closing a connection: the client left before the remote answered" << std::endl;
+            close_both();
+        } else {
+            auto next = now + seconds(client_left_check);
+            if (limits_.connect_timeout > 0 && connect_deadline_ < next) next = connect_deadline_;
+            timer_ = asyncore::call_at(next, [this] { check_pair(); }, &map());
+        }
+        return;
+    }
+    if (limits_.idle_timeout <= 0) return;
+    auto idle_until = last_active_ + seconds(limits_.idle_timeout);
+    if (now >= idle_until) {
+        log_ << "closing a connection: idle for " << limits_.idle_timeout << " s" << std::endl;
+        close_both();
+        return;
+    }
+    timer_ = asyncore::call_at(idle_until, [this] { check_pair(); }, &map());
+}
+
+void forward_end::handle_read_event() {
+    last_active_ = asyncore::timer_clock::now();
+    if (partner_) partner_->last_active_ = last_active_;
+    dispatcher_with_send::handle_read_event();
+}
+
+void forward_end::handle_write_event() {
+    last_active_ = asyncore::timer_clock::now();
+    if (partner_) partner_->last_active_ = last_active_;
+    dispatcher_with_send::handle_write_event();
+}
+
+void forwarder::handle_accept() {
+    auto accepted = accept();
+    if (!accepted) return;
+    auto& [sock, peer] = *accepted;
+    std::size_t clients = (map().size() - 1) / 2;  // two ends per client in the map, and this one
+    if (server_program::at_connection_limit(clients, limits_.max_connections, peer, log_)) return;  // `sock` closes
+    int fd = sock.fileno();
+    handle_accepted(std::move(sock), peer);
+    auto* client = dynamic_cast<forward_end*>(map().get(fd));
+    if (client && client->partner()) client->watch(limits_);
+}
+// [watch]

@@ -6,6 +6,18 @@
 #include <cstddef>
 #include <iostream>
 
+/// What the forwarder allows its clients (given; chapter 12 explains the timers behind it).
+struct forward_limits {
+    /// Close a client whose remote has not answered the connect within this many seconds; 0: never
+    /// (the kernel gives up after about two minutes).
+    double connect_timeout = 10;
+    /// Close a pair after this many seconds with no byte read or written on either end; 0: never.
+    double idle_timeout = 0;
+    /// Clients served at once (each costs two descriptors); one more is accepted and closed at
+    /// once, with a log line.
+    std::size_t max_connections = 10000;
+};
+
 /// One side of a forwarded connection: the client's socket, or the socket to the remote. Two of
 /// them make a pair; what one reads, its partner sends.
 ///
@@ -22,7 +34,7 @@ public:
     forward_end(asyncore::socket sock, asyncore::channel_map* map, std::ostream& log);
     /// The remote's side: a new socket of `family`, not connected yet (call connect()).
     forward_end(int family, asyncore::channel_map* map, std::ostream& log);
-    /// Unlinks the partner, so that it never points at a destroyed end.
+    /// Unlinks the partner, so that it never points at a destroyed end, and cancels the timer.
     ~forward_end() override;
 
     /// Links two ends: what one reads, the other sends.
@@ -40,6 +52,15 @@ public:
     void handle_close() override;
     void handle_error() override;
 
+    /// Watches the pair of this client's end (given: the forwarder calls it for every client).
+    /// Closes both ends when the remote has not answered within `limits.connect_timeout`, at
+    /// once when the client leaves while the connect is pending, and when nothing has moved
+    /// either way for `limits.idle_timeout`.
+    void watch(const forward_limits& limits);
+    /// Every event notes the time on both ends, then goes on as usual (given).
+    void handle_read_event() override;
+    void handle_write_event() override;
+
 protected:  // not private: a subclass may log or close the pair too
     void close_if_finished();
     void close_both();
@@ -47,6 +68,15 @@ protected:  // not private: a subclass may log or close the pair too
     forward_end* partner_ = nullptr;
     std::ostream& log_;
     bool read_done_ = false;
+
+private:
+    // The timeouts (given): one timer per pair, on the client's end, which looks at the state of
+    // the pair when it fires.
+    void check_pair();
+    forward_limits limits_;
+    asyncore::timer_clock::time_point connect_deadline_{};
+    asyncore::timer_clock::time_point last_active_ = asyncore::timer_clock::now();
+    asyncore::timer timer_;
 };
 
 /// The listening socket: for every client it accepts, it connects to the remote and pairs the
@@ -56,12 +86,16 @@ public:
     /// Listens on `local` (port 0: any free port) and forwards to `remote`, in `map`; logs a line
     /// per connection, and one per failure, to `log`.
     /// \throws std::system_error if it cannot listen (the port is in use, say).
+    /// Holds its clients to `limits`.
     forwarder(const asyncore::address& local, const asyncore::address& remote, asyncore::channel_map* map = nullptr,
-              std::ostream& log = std::cout);
+              std::ostream& log = std::cout, forward_limits limits = {});
 
     /// The address it listens on, with the port the kernel picked for port 0.
     asyncore::address local_address();
 
+    /// Accepts a connection and hands it to handle_accepted(), unless max_connections clients are
+    /// already served: then it closes it at once and logs a line. Has the new pair watched (given).
+    void handle_accept() override;
     void handle_accepted(asyncore::socket sock, const asyncore::address& peer) override;
     /// A failed accept (no descriptor left, say) costs one client, never the listener: logs it
     /// and goes on listening.
@@ -70,4 +104,5 @@ public:
 private:
     asyncore::address remote_;
     std::ostream& log_;
+    forward_limits limits_;
 };
