@@ -1,10 +1,15 @@
 // pass_cost: what one loop pass costs, with 1 busy channel and N idle ones.
 //   pass_cost [MAX_N]     (default 10000; select() stops at 1000, FD_SETSIZE being 1024)
+//   pass_cost --timers T  (1 busy and 100 idle channels, with no timer and then with T pending)
 // The busy channel is one end of a socket pair: each pass it reads one byte and writes one back
 // through the other end, so every pass has exactly one event. The idle channels are unconnected
 // UDP sockets nobody sends to: watched for reading, never ready. Each pass still asks every
 // channel readable() and writable() and hands all N + 1 descriptors to the kernel, which is what
 // this measures. One line per backend and N: "pass_cost backend=select idle=N ns_per_pass=X".
+// With --timers, the map also holds T pending timers (chapter 12), due in an hour, so none runs:
+// what they cost a pass is wait_bound() and run_due() looking at the nearest one. Five runs with
+// and five without, alternating; the median of each. One line per backend and T:
+// "pass_cost_timers backend=select idle=100 timers=T ns_per_pass=X".
 #include <asyncore/asyncore.hpp>
 
 #include <sys/resource.h>
@@ -13,7 +18,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -42,7 +49,7 @@ public:
     bool writable() override { return false; }
 };
 
-double ns_per_pass(bool use_poll, int idle) {
+double ns_per_pass(bool use_poll, int idle, int timers = 0) {
     asyncore::channel_map map;
     int pair[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) != 0) std::abort();
@@ -55,6 +62,8 @@ double ns_per_pass(bool use_poll, int idle) {
         }
         asyncore::make<idle_channel>(asyncore::socket(fd), &map);
     }
+    for (int i = 0; i < timers; ++i)  // far away and all different: the heap is a real one
+        asyncore::call_later(3600.0 + i * 1e-3, [] { std::abort(); }, &map);
     char byte = 'x';
     if (::send(pair[1], &byte, 1, MSG_NOSIGNAL) != 1) std::abort();
     asyncore::loop(1.0, use_poll, &map, 200L);  // warm up
@@ -68,14 +77,41 @@ double ns_per_pass(bool use_poll, int idle) {
         std::fprintf(stderr, "pass_cost: %ld passes but %ld events\n", passes, busy->events - before);
         std::exit(1);
     }
+    if (map.timers().size() != static_cast<std::size_t>(timers)) std::abort();
     asyncore::close_all(&map);
+    map.timers().clear();
     ::close(pair[1]);
     return elapsed / static_cast<double>(passes);
 }
 
 }  // namespace
 
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+// --timers T: the same pass with no timer and with T pending, on both backends.
+void timer_cost(int timers) {
+    const int idle = 100;
+    for (bool use_poll : {false, true}) {
+        std::vector<double> without, with;
+        for (int run = 0; run < 5; ++run) {
+            without.push_back(ns_per_pass(use_poll, idle));
+            with.push_back(ns_per_pass(use_poll, idle, timers));
+        }
+        for (int t : {0, timers})
+            std::printf("pass_cost_timers backend=%s idle=%d timers=%d ns_per_pass=%.0f\n", use_poll ? "poll" : "select",
+                        idle, t, median(t == 0 ? without : with));
+        std::fflush(stdout);
+    }
+}
+
 int main(int argc, char* argv[]) {
+    if (argc > 2 && std::strcmp(argv[1], "--timers") == 0) {
+        timer_cost(static_cast<int>(std::strtol(argv[2], nullptr, 10)));
+        return 0;
+    }
     long max_n = argc > 1 ? std::strtol(argv[1], nullptr, 10) : 10000;
     rlimit limit{};
     ::getrlimit(RLIMIT_NOFILE, &limit);

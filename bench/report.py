@@ -137,3 +137,15 @@ if passes:
             for n in idles:
                 if (b, n) in get:
                     f.write(f"{n} {get[b, n]}\n")
+
+# Pass cost with timers
+timed = rows("pass-timers.tsv")
+if timed:
+    counts = sorted({int(r["timers"]) for r in timed})
+    idle = timed[0]["idle"]
+    print(f"Pass cost with pending timers: one loop pass, 1 busy + {idle} idle channels, in microseconds "
+          "(median of 5)\n")
+    get = {(r["backend"], int(r["timers"])): float(r["ns_per_pass"]) / 1000 for r in timed}
+    table(["pending timers"] + [f"{n:,}" if n else "none" for n in counts] + ["ratio"],
+          [[b] + [fmt(get.get((b, n)), 2) for n in counts] + [fmt(ratio(get.get((b, counts[-1])), get.get((b, counts[0]))), 2)]
+           for b in ("select", "poll")])

@@ -217,6 +217,14 @@ timeout 120 "$BIN/pass_cost" 10000 | while read -r _ backend idle ns; do
 done
 
 # ------------------------------------------------------------------------------------------------
+step "Pass cost with timers: 1 busy and 100 idle channels, with 10000 pending timers and with none"
+TIMERS_TSV=$OUT/pass-timers.tsv
+printf 'backend\tidle\ttimers\tns_per_pass\n' >"$TIMERS_TSV"
+timeout 120 "$BIN/pass_cost" --timers 10000 | while read -r _ backend idle timers ns; do
+  printf '%s\t%s\t%s\t%s\n' "${backend#backend=}" "${idle#idle=}" "${timers#timers=}" "${ns#ns_per_pass=}" >>"$TIMERS_TSV"
+done
+
+# ------------------------------------------------------------------------------------------------
 step "Results"
 "$PY" "$HERE/report.py" "$OUT"
 if command -v gnuplot >/dev/null 2>&1; then
