@@ -1,5 +1,5 @@
-// Exercise 07: two channels that close each other safely. The tests use these declarations; you
-// write relay.cpp. Leave this file as it is.
+// Exercise 07: a relay whose two directions end one at a time, and whose two ends close each
+// other safely. The tests use these declarations; you write relay.cpp. Leave this file as it is.
 #pragma once
 
 #include <asyncore/asyncore.hpp>
@@ -15,8 +15,11 @@
 using relay_log = std::vector<std::string>;
 
 /// One end of a relay: a connected socket whose incoming bytes go out through its partner, the
-/// other end. The two ends live and die together: when either one's peer leaves (end of file,
-/// a reset) or one of its handlers throws, both ends close, each exactly once.
+/// other end. Each direction ends by itself: when this end's peer has finished sending (end of
+/// file), the partner's peer reads end of file after the last byte forwarded, and the other
+/// direction goes on. The relay ends, both ends closed, each exactly once, when both peers have
+/// finished sending and everything has been delivered; at once when a peer resets or a send()
+/// finds its peer gone; and at once when a handler throws.
 class relay_end : public asyncore::dispatcher_with_send {
 public:
     /// Read at most this many bytes at a time.
@@ -36,13 +39,22 @@ public:
     std::weak_ptr<relay_end> partner;
     /// Bytes read from this end's socket and handed to the partner.
     std::size_t bytes_forwarded = 0;
+    /// True once this end's peer has finished sending (end of file reached handle_eof()).
+    bool got_eof = false;
     /// Given to the program (the tests set it): called with every piece this end reads, before
     /// the piece is forwarded. A logger or a protocol check hangs here; a check that dislikes
     /// the data throws, and the relay must end.
     std::function<void(std::string_view)> inspect;
 
+    /// Reads only while the peer may still send. TODO
+    bool readable() override;
     /// Reads what arrived, lets `inspect` see it, and sends it on through the partner. TODO
     void handle_read() override;
+    /// This end's peer has finished sending: passes that on to the partner's peer, after the
+    /// bytes still queued, and ends the relay if all is done. TODO
+    void handle_eof() override;
+    /// Sends what waits, and ends the relay if all is done. TODO
+    void handle_write() override;
     /// This end's peer is gone (or this end must end): closes both ends, each once. TODO
     void handle_close() override;
     /// A handler of this end threw: reports "<name> error: <what()>", then ends the relay. TODO
@@ -51,6 +63,8 @@ public:
 protected:
     /// Given: appends "<name> <what>" to the log.
     void note(const std::string& what) { log_.push_back(name + " " + what); }
+    /// Ends the relay once both peers have finished sending and nothing waits on either end. TODO
+    void end_if_done();
     /// Yours to use: has this end closed already?
     bool ended_ = false;
 

@@ -3,6 +3,8 @@
 #include "close_helpers.hpp"
 #include "relay.hpp"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -30,6 +32,13 @@ void drain(int fd, std::string& into, bool& eof) {
             return;
         }
     }
+}
+
+// About a megabyte of numbered lines: far more than a socket buffer holds.
+std::string megabyte() {
+    std::string text;
+    for (int i = 0; text.size() < (1 << 20); ++i) text += "line " + std::to_string(i) + "\n";
+    return text;
 }
 
 // A relay between two sockets, and the two peers the test plays: a_peer talks to end "a",
@@ -87,6 +96,19 @@ struct relay_fixture {
         "hint: if the test program crashed here (SIGSEGV: a stack overflow), a.handle_close() and "
         "b.handle_close() call each other without end. Set a flag before calling the partner, and "
         "return at once when it is already set";
+    // Runs the loop while a's peer sends `text` (as fast as a reads it) and then half-closes,
+    // until a has seen that end of file (or the relay ended). b's peer reads nothing meanwhile.
+    bool send_then_half_close(const std::string& text) {
+        auto a = ends().first;
+        std::string_view left = text;
+        bool shut = false;
+        return testing::run_until(map, [&] {
+            ssize_t n = left.empty() ? 0 : ::send(a_peer.fileno(), left.data(), left.size(), MSG_NOSIGNAL);
+            if (n > 0) left.remove_prefix(static_cast<std::size_t>(n));
+            if (left.empty() && !shut) shut = ::shutdown(a_peer.fileno(), SHUT_WR) == 0;
+            return a->got_eof || !log.empty();
+        }, 2 * testing::patience);
+    }
     // Both ends report "closed" exactly once.
     void check_closed_once_each() {
         INFO(show(log));
@@ -138,34 +160,107 @@ TEST_CASE("bytes sent to either peer come out at the other peer", "[ex07][forwar
     CHECK(f.log.empty());
 }
 
-TEST_CASE("when one peer closes both ends close once and are destroyed after that pass", "[ex07][close]") {
+TEST_CASE("a half-close passes through and the answer still comes back", "[ex07][half-close]") {
     relay_fixture f;
-    testing::write_all(f.a_peer.fileno(), "last words");
+    f.ends();
+    testing::write_all(f.a_peer.fileno(), "question");
+    ::shutdown(f.a_peer.fileno(), SHUT_WR);  // "that is all": a's peer still waits for the answer
     {
-        f.ends();
-        INFO("hint: handle_read() must forward what it reads to the partner");
-        REQUIRE(f.run_until([&] { return f.to_b_peer == "last words"; }));
+        bool passed_on = f.run_until([&] { return f.b_peer_eof || !f.log.empty(); });
+        INFO(show(f.log));
+        INFO("b's peer got \"" << f.to_b_peer << "\"" << (f.b_peer_eof ? " and end of file" : ""));
+        INFO("hint: end of file reaches handle_eof(), whose default closes the channel. Yours must keep "
+             "the relay open (the answer has yet to come) and have the partner's peer read end of file "
+             "after the question: the partner's shutdown_when_done()");
+        REQUIRE(passed_on);
+        CHECK(f.to_b_peer == "question");
+        CHECK(f.b_peer_eof);
+        REQUIRE(f.log.empty());
     }
-    const int a_fd = f.ends().first->fileno();
-    f.a_peer.close();
-    REQUIRE(testing::wait_fd(a_fd, POLLIN));
-
-    f.ending_pass();
-
+    testing::write_all(f.b_peer.fileno(), "answer");
+    f.b_peer.close();
+    bool ended;
+    {
+        INFO(relay_fixture::ping_pong_hint);
+        ended = f.run_until([&] { return f.a_peer_eof && f.map.empty(); });
+    }
     INFO(show(f.log));
-    INFO("hint: a's recv() met end of file and called handle_close(): it must close a and b");
+    INFO("a's peer got \"" << f.to_a_peer << "\"" << (f.a_peer_eof ? " and end of file" : ""));
+    INFO("hint: b's end of file must reach a's peer too, and then both directions are over: end the "
+         "relay (end_if_done(), from handle_eof())");
+    CHECK(ended);
+    CHECK(f.to_a_peer == "answer");
     f.check_closed_once_each();
     REQUIRE(f.log.size() == 4);
     INFO("hint: the map destroys ends it owns only after the pass in which they closed");
-    CHECK(count(f.log, "a destroyed") == 1);
-    CHECK(count(f.log, "b destroyed") == 1);
     CHECK(f.log[2].find("destroyed") != std::string::npos);
     CHECK(f.log[3].find("destroyed") != std::string::npos);
-    CHECK(f.r.a.expired());
-    CHECK(f.r.b.expired());
-    CHECK(f.map.empty());
-    INFO("b's peer must see the connection end, after the bytes forwarded before");
-    CHECK(testing::at_eof(f.b_peer.fileno()));
+}
+
+TEST_CASE("a megabyte sent before a half-close arrives whole before end of file", "[ex07][half-close]") {
+    relay_fixture f;
+    const std::string text = megabyte();
+    // b's peer reads nothing until a has seen end of file: by then most of the megabyte waits in
+    // b's out_buffer, and must still go out before b's peer reads end of file.
+    bool a_done = f.send_then_half_close(text);
+    auto b = f.r.b.lock();
+    const std::size_t waiting = b ? b->out_buffer.size() : 0;
+    bool arrived = f.run_until([&] { return f.b_peer_eof; }, 2 * testing::patience);
+    INFO(show(f.log));
+    INFO("when a saw end of file, " << waiting << " bytes waited in b's out_buffer");
+    INFO("b's peer got " << f.to_b_peer.size() << " of " << text.size() << " bytes"
+         << (f.b_peer_eof ? ", then end of file" : ", and no end of file"));
+    INFO("hint: shutdown_when_done(), not shutdown() and not close(): the half-close must wait until "
+         "out_buffer is empty");
+    CHECK(a_done);
+    CHECK(arrived);
+    CHECK(f.to_b_peer.size() == text.size());
+    CHECK(f.to_b_peer == text);
+    INFO("b's peer has not finished sending: the relay must still be open");
+    CHECK(f.log.empty());
+}
+
+TEST_CASE("the relay ends when the last queued byte has gone out", "[ex07][half-close]") {
+    relay_fixture f;
+    ::shutdown(f.b_peer.fileno(), SHUT_WR);  // b's peer has nothing to say, but reads all
+    {
+        auto a = f.ends().first;
+        INFO(show(f.log));
+        INFO("hint: b's end of file must reach a's peer, and leave the relay open");
+        REQUIRE(f.run_until([&] { return f.a_peer_eof || !f.log.empty(); }));
+        REQUIRE(f.log.empty());
+    }
+    const std::string text = megabyte();
+    bool a_done = f.send_then_half_close(text);  // b's peer reads nothing meanwhile
+    bool ended;
+    {
+        INFO(relay_fixture::ping_pong_hint);
+        ended = f.run_until([&] { return f.map.empty(); }, 2 * testing::patience);
+    }
+    INFO(show(f.log));
+    INFO("b's peer got " << f.to_b_peer.size() << " of " << text.size() << " bytes"
+         << (f.b_peer_eof ? ", then end of file" : ", and no end of file"));
+    INFO("hint: both peers had finished sending, but the megabyte still waited in b's out_buffer. The "
+         "relay ends once that is empty too: end_if_done() from handle_write(), and it must look at "
+         "both out_buffers");
+    CHECK(a_done);
+    CHECK(f.to_b_peer == text);
+    CHECK(f.b_peer_eof);
+    CHECK(ended);
+    f.check_closed_once_each();
+}
+
+TEST_CASE("after end of file an end stops asking to read", "[ex07][half-close]") {
+    relay_fixture f;
+    auto a = f.ends().first;
+    ::shutdown(f.a_peer.fileno(), SHUT_WR);
+    f.run_until([&] { return f.b_peer_eof || !f.log.empty(); });
+    INFO(show(f.log));
+    INFO("hint: handle_eof() must set got_eof and keep the relay open; then readable() must say no: a "
+         "socket at end of file stays readable for ever, and the loop would wake for it on every pass");
+    CHECK(a->got_eof);
+    CHECK(f.log.empty());
+    CHECK_FALSE(a->readable());
 }
 
 TEST_CASE("a reset on one side closes both ends once and is not an error", "[ex07][close]") {
@@ -176,7 +271,8 @@ TEST_CASE("a reset on one side closes both ends once and is not an error", "[ex0
 
     bool ended = f.run_until_ended();
     INFO(show(f.log));
-    INFO("hint: recv() turns ECONNRESET into handle_close(), like end of file");
+    INFO("hint: recv() turns ECONNRESET into handle_close(), not handle_eof(): end the relay, both "
+         "ends, at once");
     REQUIRE(ended);
     f.check_closed_once_each();
     for (const auto& entry : f.log) {
@@ -195,9 +291,10 @@ TEST_CASE("when both peers leave in the same pass each end closes exactly once",
 
     f.ending_pass();
 
-    INFO("hint: a.handle_close() closes b; b's own end of file never arrives (b left the map), but a "
-         "handle_close() that calls the partner's handle_close() gets called back: stop the ping-pong "
-         "with a flag set before the call");
+    INFO(show(f.log));
+    INFO("hint: a's end of file comes first, b's second, in the same pass: b's handle_eof() finds both "
+         "directions over and ends the relay. A handle_close() that calls the partner's handle_close() "
+         "gets called back: stop the ping-pong with a flag set before the call");
     f.check_closed_once_each();
     CHECK(f.map.empty());
     CHECK(f.r.a.expired());
@@ -209,17 +306,19 @@ TEST_CASE("the partner's ready events are dropped in the pass where the relay en
     auto [a, b] = f.ends();
     REQUIRE(a->fileno() < b->fileno());  // a's read event comes first in the pass
     std::vector<std::string> b_saw;
+    a->inspect = [](std::string_view) { throw std::runtime_error("bad input"); };
     b->inspect = [&](std::string_view data) { b_saw.emplace_back(data); };
     a.reset();
     b.reset();
+    testing::write_all(f.a_peer.fileno(), "bad");
     testing::write_all(f.b_peer.fileno(), "too late");
-    f.a_peer.close();
     f.wait_both_readable();
 
     f.ending_pass();
 
     INFO(show(f.log));
-    INFO("hint: a read end of file and must close b too, before b's turn in the same pass");
+    INFO("hint: a's handler threw, and a's handle_error() must end the relay: close b too, before b's "
+         "turn in the same pass");
     f.check_closed_once_each();
     INFO("b was ready to read \"too late\", but it was closed first: that event must not reach it");
     CHECK(b_saw.empty());
@@ -292,14 +391,16 @@ TEST_CASE("a relay that ends leaves the loop's other channels running", "[ex07][
     auto a = second.a.lock();
     INFO("hint: make_relay() must return both ends");
     REQUIRE(a);
-    REQUIRE(a1->fileno() < a->fileno());
-    const int a1_fd = a1->fileno(), a_fd = a->fileno();
+    REQUIRE(b1->fileno() < a->fileno());
+    const int a1_fd = a1->fileno(), b1_fd = b1->fileno(), a_fd = a->fileno();
     a1.reset();
     b1.reset();
     a.reset();
     first.a_peer.close();
+    first.b_peer.close();
     testing::write_all(a2_peer.fileno(), "still here");
     REQUIRE(testing::wait_fd(a1_fd, POLLIN));
+    REQUIRE(testing::wait_fd(b1_fd, POLLIN));
     REQUIRE(testing::wait_fd(a_fd, POLLIN));
 
     first.ending_pass();
@@ -315,7 +416,7 @@ TEST_CASE("a relay that ends leaves the loop's other channels running", "[ex07][
     asyncore::close_all(&first.map);  // the second relay's ends report to second_log: end them now
 }
 
-TEST_CASE("end of file reaches inspect and the partner as nothing at all", "[ex07][close]") {
+TEST_CASE("end of file reaches inspect and the partner as nothing at all", "[ex07][half-close]") {
     relay_fixture f;
     std::vector<std::string> seen;  // what `inspect` was shown, on either end
     {
@@ -326,12 +427,14 @@ TEST_CASE("end of file reaches inspect and the partner as nothing at all", "[ex0
     testing::write_all(f.a_peer.fileno(), "last words");
     REQUIRE(f.run_until([&] { return f.to_b_peer == "last words"; }));
     f.a_peer.close();
+    f.run_until([&] { return f.b_peer_eof || f.map.empty(); });
+    f.b_peer.close();
     bool ended = f.run_until_ended();
     std::string shown = "inspect saw:";
     for (const auto& data : seen) shown += " \"" + data + "\"";
     INFO(shown);
-    INFO("hint: at end of file recv() returns \"\" after it has called handle_close(): the relay "
-         "has ended, so return at once; \"\" is no data to inspect, count or send to a closed partner");
+    INFO("hint: at end of file recv() returns \"\" after it has called handle_eof(): return at once; "
+         "\"\" is no data to inspect, count or send");
     CHECK(ended);
     CHECK(seen == std::vector<std::string>{"last words"});
 }
