@@ -97,8 +97,9 @@ endfunction()
 
 # The tests of chapter K run on every snapshot from K on: each chapter adds its concept without
 # breaking the ones before. From the chapter that adds the poll() backend on, they run once per
-# backend. Called once, after every chapter is added.
+# backend (and on epoll too from chapter 15). Called once, after every chapter is added.
 set(ASYNCORE_POLL_BACKEND_CHAPTER 11)
+set(ASYNCORE_EPOLL_BACKEND_CHAPTER 15)
 function(asyncore_add_library_test_suites)
   get_property(tested GLOBAL PROPERTY ASYNCORE_TESTED_CHAPTERS)
   foreach(chapter IN LISTS tested)
@@ -118,6 +119,10 @@ function(asyncore_add_library_test_suites)
       if(NOT snapshot LESS ASYNCORE_POLL_BACKEND_CHAPTER)
         asyncore_register_tests(${target} PREFIX "ch${chapter}@ch${snapshot} on poll(): "
           EXTRA_ARGS --backend=poll LABELS "library;chapter-${chapter};snapshot-${snapshot};backend-poll")
+      endif()
+      if(NOT snapshot LESS ASYNCORE_EPOLL_BACKEND_CHAPTER)
+        asyncore_register_tests(${target} PREFIX "ch${chapter}@ch${snapshot} on epoll(): "
+          EXTRA_ARGS --backend=epoll LABELS "library;chapter-${chapter};snapshot-${snapshot};backend-epoll")
       endif()
     endforeach()
   endforeach()

@@ -87,6 +87,11 @@ bool channel_map::still_holds(const ticket& t) const noexcept {
 // [retire]
 void channel_map::retire(entry& gone) {
     ++version_;
+#if ASYNCORE_CHAPTER >= 15
+    // A channel leaves before its descriptor closes (close() calls del_channel() first): the
+    // epoll interest list can still drop it by descriptor.
+    if (kernel_) kernel_->forget(gone.channel->registered_fd_, gone.serial);
+#endif
     gone.channel->registered_in_ = nullptr;
 #if ASYNCORE_CHAPTER >= 2
     // Never destroy a channel here: its own handler may be running (close() from handle_read).

@@ -14,9 +14,17 @@ void expt(dispatcher& obj) { detail::deliver(obj, &dispatcher::handle_expt_event
 // [deliver]
 
 // [loop]
+#if ASYNCORE_CHAPTER >= 15
+void loop(double timeout, backend_choice use_poll, channel_map* map, std::optional<long> count) {
+#else
 void loop(double timeout, bool use_poll, channel_map* map, std::optional<long> count) {
+#endif
     channel_map& channels = map ? *map : socket_map;
-#if ASYNCORE_CHAPTER >= 11
+#if ASYNCORE_CHAPTER >= 15
+    auto one_pass = use_poll.which() == backend::epoll ? &epoll_pass
+                    : use_poll.which() == backend::poll ? &poll2
+                                                        : &poll;
+#elif ASYNCORE_CHAPTER >= 11
     auto one_pass = use_poll ? &poll2 : &poll;
 #else
     auto one_pass = &poll;

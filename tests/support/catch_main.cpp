@@ -3,7 +3,8 @@
 // Flags of our own. --stub-must-fail: the exercise stubs as released must fail every test
 // (a test a stub passes checks nothing the student writes). With the flag, the program exits 0
 // only if at least one test ran and every test that ran failed.
-// --backend=poll: drive the loop with poll2() instead of poll() (see backend.hpp).
+// --backend=poll, --backend=epoll: drive the loop with poll2() or epoll_pass() instead of poll()
+// (see backend.hpp).
 #if ASYNCORE_CATCH_MAJOR >= 3
 #include <catch2/catch_session.hpp>
 #include <catch2/catch_test_case_info.hpp>
@@ -85,6 +86,7 @@ int main(int argc, char* argv[]) {
     std::signal(SIGPIPE, SIG_DFL);
     bool stub_must_fail = take_flag(argc, argv, "--stub-must-fail");
     if (take_flag(argc, argv, "--backend=poll")) testing::use_poll = true;  // (or a test program's own choice)
+    if (take_flag(argc, argv, "--backend=epoll")) testing::use_poll.which = testing::backend_under_test::epoll;
     int failures = Catch::Session().run(argc, argv);
     return stub_must_fail ? judge_stub() : failures;
 }

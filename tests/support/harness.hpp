@@ -42,6 +42,9 @@ inline std::pair<asyncore::socket, asyncore::socket> socket_pair(int type = SOCK
 
 // One pass of the loop on the backend under test (see backend.hpp).
 inline void poll(double timeout, asyncore::channel_map& map) {
+#if ASYNCORE_CHAPTER >= 15
+    if (use_epoll()) return asyncore::epoll_pass(timeout, &map);
+#endif
 #if ASYNCORE_CHAPTER >= 11
     if (use_poll) return asyncore::poll2(timeout, &map);
 #endif

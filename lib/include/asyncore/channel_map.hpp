@@ -17,6 +17,23 @@
 namespace asyncore {
 
 class dispatcher;
+#if ASYNCORE_CHAPTER >= 15
+
+/// \cond
+namespace detail {
+// What a backend keeps in the kernel between passes over one map: the epoll backend's interest
+// list (chapter 15, epoll_backend.cpp). The map owns it and tells it when a channel leaves.
+class kernel_interest {
+public:
+    virtual ~kernel_interest() = default;
+    // Registration `serial` of `fd` has left the map. Called before close() closes the
+    // descriptor: the kernel entry can still be removed (after close() a dup'ed one cannot).
+    virtual void forget(int fd, std::uint64_t serial) noexcept = 0;
+};
+struct kernel_interest_access;
+}  // namespace detail
+/// \endcond
+#endif
 
 /// The channels one loop watches, by file descriptor: Python's `socket_map` dict.
 ///
@@ -128,6 +145,10 @@ private:
 #endif
 #if ASYNCORE_CHAPTER >= 12
     timer_queue timers_;
+#endif
+#if ASYNCORE_CHAPTER >= 15
+    std::unique_ptr<detail::kernel_interest> kernel_;  // made by the first epoll pass over the map
+    friend struct detail::kernel_interest_access;
 #endif
 };
 

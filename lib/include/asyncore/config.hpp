@@ -20,7 +20,7 @@
 
 #ifndef ASYNCORE_CHAPTER
 /// The chapter this build stands at; the whole library unless the build says otherwise.
-#define ASYNCORE_CHAPTER 13
+#define ASYNCORE_CHAPTER 15
 #endif
 
 /// \cond
