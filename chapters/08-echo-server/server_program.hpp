@@ -1,7 +1,8 @@
 // What the course's server programs (echo_server, port_forwarder) share around their classes
 // (given): a standard output that can never stop or stall them, a "listening on" line that is
 // printed only when the loop can really serve the listening socket, and the flags that limit
-// their clients (--idle-timeout, --max-connections: chapter 12).
+// their clients (--idle-timeout, --max-connections: chapter 12), and the backend the loop waits in
+// (--poll: chapter 11, --epoll: chapter 15).
 #pragma once
 
 #include <asyncore/asyncore.hpp>
@@ -25,7 +26,7 @@
 
 namespace server_program {
 
-/// The --poll and -q lines of a server's --help, the text starting at `column`.
+/// The --poll, --epoll and -q lines of a server's --help, the text starting at `column`.
 inline std::string common_usage(std::size_t column) {
     auto option = [column](std::string flag, const char* text) {
         flag.resize(column, ' ');
@@ -33,7 +34,21 @@ inline std::string common_usage(std::size_t column) {
     };
     return option("  --poll", "use poll(), not select(): serve more clients than select()'s 1024") +
            option("", "descriptors allow, as many as ulimit -n allows") +
+           option("  --epoll", "use Linux's epoll: as many clients as --poll, and a pass costs what") +
+           option("", "the ready clients cost, not all of them (not with --poll)") +
            option("  -q, --quiet", "no line per connection (listening on is still printed)");
+}
+
+/// The backend that --poll and --epoll ask for (neither: select()). Both at once is a mistake:
+/// false, after a line to std::cerr that starts with `program`; the caller prints the usage and
+/// exits 2.
+inline bool backend_from_flags(const char* program, bool poll_flag, bool epoll_flag, asyncore::backend_choice& chosen) {
+    if (poll_flag && epoll_flag) {
+        std::cerr << program << ": --poll and --epoll each choose the backend: give one of them\n";
+        return false;
+    }
+    chosen = epoll_flag ? asyncore::backend_choice(asyncore::backend::epoll) : asyncore::backend_choice(poll_flag);
+    return true;
 }
 
 /// A line of a server's --help: `flag` padded to `column`, then `text`.
@@ -82,16 +97,19 @@ inline std::size_t open_descriptors_below(rlim_t below) {
 /// the process's (ulimit -n, RLIMIT_NOFILE), and under select() FD_SETSIZE too: past it select()
 /// cannot watch a socket. Taken from it: the descriptors open now (0, 1 and 2 at least), and
 /// three more: the listening socket, the library's spare one (chapter 07), and one to accept a
-/// client past the limit and close it. So under select() with 1024 descriptors and 0 to 2 open:
-/// 1018 clients of echo_server (fds 5 to 1022), 509 of port_forwarder. A client past the default
-/// is refused with a log line; past a larger --max-connections it meets EMFILE (the spare
-/// descriptor's "closed a waiting connection") or select()'s refusal.
-inline std::size_t default_max_connections(std::size_t descriptors_per_client, bool use_poll) {
+/// client past the limit and close it; under epoll a fourth, the epoll instance (made by the
+/// first pass, chapter 15). So under select() with 1024 descriptors and 0 to 2 open:
+/// 1018 clients of echo_server (fds 5 to 1022), 509 of port_forwarder; under --poll with 4096,
+/// 4090 of echo_server, and 4089 under --epoll. A client past the default is refused with a log
+/// line; past a larger --max-connections it meets EMFILE (the spare descriptor's "closed a
+/// waiting connection") or select()'s refusal.
+inline std::size_t default_max_connections(std::size_t descriptors_per_client, asyncore::backend_choice backend) {
     rlimit limit{};
     ::getrlimit(RLIMIT_NOFILE, &limit);
     rlim_t usable = limit.rlim_cur;
-    if (!use_poll) usable = std::min<rlim_t>(usable, FD_SETSIZE);
-    const rlim_t taken = open_descriptors_below(usable) + 3;
+    if (backend.which() == asyncore::backend::select) usable = std::min<rlim_t>(usable, FD_SETSIZE);
+    const rlim_t own = backend.which() == asyncore::backend::epoll ? 4 : 3;
+    const rlim_t taken = open_descriptors_below(usable) + own;
     if (usable < taken + descriptors_per_client) return 1;
     return static_cast<std::size_t>(std::min<rlim_t>(10000, (usable - taken) / descriptors_per_client));
 }
@@ -116,7 +134,9 @@ inline std::string limits_usage(std::size_t column, const std::string& idle_defa
            usage_line("", "with a log line (default 10000, or fewer if ulimit -n allows fewer:", column) +
            usage_line("", "here " + std::to_string(default_max_connections(descriptors_per_client, false)) +
                               " under select(), " + std::to_string(default_max_connections(descriptors_per_client, true)) +
-                              " with --poll)", column);
+                              " with --poll, " +
+                              std::to_string(default_max_connections(descriptors_per_client, asyncore::backend::epoll)) +
+                              " with --epoll)", column);
 }
 
 /// "8080" -> 8080; false for anything but a number from 0 to 65535.
@@ -208,18 +228,18 @@ private:
 // [server_output]
 
 // [serve]
-/// Says `listening on ADDRESS` and runs the loop until the map is empty, with poll() if
-/// `use_poll`, else select(). First it makes sure that the loop can watch `listener`: select()
-/// cannot watch a descriptor at or above FD_SETSIZE, and the line must not promise a server that
-/// would give up at once.
+/// Says `listening on ADDRESS` and runs the loop until the map is empty, in the backend chosen:
+/// select() (`false`), poll() (`true`) or epoll (`backend::epoll`). First it makes sure that the
+/// loop can watch `listener`: select() cannot watch a descriptor at or above FD_SETSIZE, and the
+/// line must not promise a server that would give up at once.
 /// \throws std::runtime_error (before the line) if it cannot.
-inline void serve(asyncore::dispatcher& listener, const asyncore::address& where, bool use_poll) {
-    if (!use_poll && listener.fileno() >= FD_SETSIZE)
+inline void serve(asyncore::dispatcher& listener, const asyncore::address& where, asyncore::backend_choice backend) {
+    if (backend.which() == asyncore::backend::select && listener.fileno() >= FD_SETSIZE)
         throw std::runtime_error("the listening socket is fd " + std::to_string(listener.fileno()) +
                                  ", at or above FD_SETSIZE (" + std::to_string(FD_SETSIZE) +
-                                 "): select() cannot watch it (try --poll)");
+                                 "): select() cannot watch it (try --poll or --epoll)");
     std::cout << "listening on " << where.to_string() << std::endl;
-    asyncore::loop(30.0, use_poll);
+    asyncore::loop(30.0, backend);
 }
 // [serve]
 

@@ -1,6 +1,6 @@
 // What the tests of the server programs (echo_server, port_forwarder) do to them as processes:
-// many clients at once, a standard output whose reader stops reading or leaves, and a start with
-// every low descriptor already taken.
+// many clients at once, a standard output whose reader stops reading or leaves, a start with
+// every low descriptor already taken, and the flags they share.
 #pragma once
 
 #include "fd_limit.hpp"
@@ -223,12 +223,56 @@ inline void check_quiet(const std::vector<std::string>& argv) {
 }
 
 // `program --help` names the servers' common flags, and exits 0.
-inline void check_help_names_poll_and_quiet(const std::string& program) {
+inline void check_help_names_backends_and_quiet(const std::string& program) {
     child_process server({program, "--help"});
     std::string help = server.read_all();
     CHECK_THAT(help, contains("--poll"));
+    CHECK_THAT(help, contains("--epoll"));
     CHECK_THAT(help, contains("-q, --quiet"));
     CHECK(server.wait() == 0);
+}
+
+// A server program (`argv`) given both --poll and --epoll says that they exclude each other,
+// prints its usage, and exits 2 without listening.
+inline void check_refuses_poll_and_epoll(const std::vector<std::string>& argv) {
+    std::string name = argv[0].substr(argv[0].rfind('/') + 1);
+    for (auto both : {std::vector<std::string>{"--poll", "--epoll"}, std::vector<std::string>{"--epoll", "--poll"}}) {
+        std::vector<std::string> args = argv;
+        args.insert(args.end(), both.begin(), both.end());
+        child_process server(args, true);
+        std::string output = server.read_all();
+        INFO("arguments: " << Catch::Detail::stringify(args) << "\noutput: " << output);
+        CHECK(output.rfind(name + ": --poll and --epoll each choose the backend: give one of them\n", 0) == 0);
+        CHECK_THAT(output, contains("usage: " + name));
+        CHECK(output.find("\nlistening on ") == std::string::npos);  // the usage says "(listening on is ...)"
+        CHECK(server.wait() == 2);
+    }
+}
+
+// The server program `argv` (an echo server, or a forwarder to one) serves `n` clients connected
+// at once: client i sends "client i of n", and each must get exactly its own line back within
+// `seconds`. The server holds them all at once: it has more than `n` descriptors open. The
+// descriptor limit of this process (`n` client sockets) and of the server (which inherits it) is
+// raised to `descriptors` for the test; where the hard limit is lower, the test is skipped.
+inline void check_serves_at_once(const std::vector<std::string>& argv, int n, rlim_t descriptors, double seconds) {
+    fd_limit more(fd_limit::direction::at_least, descriptors);  // the server inherits it
+    if (!more.possible()) SKIP("the hard descriptor limit is below " << descriptors << " (ulimit -Hn)");
+    REQUIRE(more.ok());
+    child_process server(argv);
+    auto line = server.read_line(10.0);
+    INFO("first line: " << line.value_or("(none)"));
+    REQUIRE(line);
+    auto port = port_from_listening_line(*line);
+    REQUIRE(port != 0);
+    std::vector<std::string> lines;
+    for (int i = 0; i < n; ++i) lines.push_back("client " + std::to_string(i) + " of " + std::to_string(n) + "\n");
+    auto clients = echo_at_once(asyncore::address("127.0.0.1", port), lines, seconds);
+    int served = 0;
+    for (const auto& c : clients) served += c->received == c->to_send;
+    INFO(served << " of " << n << " clients got their own line back");
+    CHECK(served == n);
+    INFO("the server holds every connection at once");
+    CHECK(testing::open_descriptors(server) > static_cast<std::size_t>(n));
 }
 
 // `program --help` names --idle-timeout and --max-connections with their defaults, and exits 0.

@@ -1,6 +1,6 @@
 // Capstone 08, black-box: the echo_server program keeps its command-line contract, never depends
-// on its stdout, serves past FD_SETSIZE with --poll, talks to the original Python asyncore
-// echo client and server, and holds its clients to --idle-timeout and --max-connections.
+// on its stdout, serves past FD_SETSIZE with --poll and with --epoll, talks to the original Python
+// asyncore echo client and server, and holds its clients to --idle-timeout and --max-connections.
 #include "fd_limit.hpp"
 #include "process.hpp"
 #include "server_tests.hpp"
@@ -145,8 +145,12 @@ TEST_CASE("echo_server -q prints listening on and no line per connection", "[ech
     testing::check_quiet({PROGRAM_ECHO_SERVER, "--port", "0"});
 }
 
-TEST_CASE("echo_server --help names --poll and -q", "[echo][contract]") {
-    testing::check_help_names_poll_and_quiet(PROGRAM_ECHO_SERVER);
+TEST_CASE("echo_server --help names --poll, --epoll and -q", "[echo][contract]") {
+    testing::check_help_names_backends_and_quiet(PROGRAM_ECHO_SERVER);
+}
+
+TEST_CASE("echo_server refuses --poll and --epoll together with usage and exit status 2", "[echo][contract]") {
+    testing::check_refuses_poll_and_epoll({PROGRAM_ECHO_SERVER, "--port", "0"});
 }
 
 TEST_CASE("echo_server --help names --idle-timeout and --max-connections", "[echo][contract]") {
@@ -164,23 +168,21 @@ TEST_CASE("echo_server --poll serves a listening socket above FD_SETSIZE", "[ech
 }
 
 // [poll_1500]
+// Most of the server's descriptors are past FD_SETSIZE: select() could not watch them.
 TEST_CASE("echo_server --poll serves 1500 clients at once", "[echo][poll]") {
-    testing::fd_limit more(testing::fd_limit::direction::at_least, 4096);  // the server inherits it
-    if (!more.possible()) SKIP("the hard descriptor limit is below 4096 (ulimit -Hn)");
-    REQUIRE(more.ok());
-    child_process server({PROGRAM_ECHO_SERVER, "--port", "0", "--poll", "--quiet"});
-    auto port = started(server);
-    std::vector<std::string> lines;
-    for (int i = 0; i < 1500; ++i) lines.push_back("client " + std::to_string(i) + " of 1500\n");
-    auto clients = testing::echo_at_once(asyncore::address("127.0.0.1", port), lines, 40.0);
-    std::size_t served = 0;
-    for (const auto& c : clients) served += c->received == c->to_send;
-    INFO(served << " of 1500 clients got their own line back");
-    CHECK(served == 1500);
-    INFO("the server holds every connection at once: most of its descriptors are past FD_SETSIZE");
-    CHECK(testing::open_descriptors(server) > 1500);
+    testing::check_serves_at_once({PROGRAM_ECHO_SERVER, "--port", "0", "--poll", "--quiet"}, 1500, 4096, 40.0);
 }
 // [poll_1500]
+
+TEST_CASE("echo_server --epoll serves 2000 clients at once", "[echo][epoll]") {
+    testing::check_serves_at_once({PROGRAM_ECHO_SERVER, "--port", "0", "--epoll", "--quiet"}, 2000, 4096, 60.0);
+}
+
+TEST_CASE("echo_server --epoll serves a listening socket above FD_SETSIZE", "[echo][epoll]") {
+    auto server = testing::start_with_low_descriptors_taken({PROGRAM_ECHO_SERVER, "--port", "0", "--epoll"});
+    auto port = started(*server);
+    CHECK(testing::echo_of(port, "served at fd 1030\n") == "served at fd 1030\n");
+}
 
 // [idle_1100]
 // 1100 clients connect and say nothing. Without a timeout they would hold the server forever:

@@ -1,7 +1,8 @@
 // Capstone 10, black-box: the port_forwarder program keeps its command-line contract, carries
 // curl's download from Python's http.server byte for byte, keeps its memory bounded under a slow
-// reader, forwards a half-close, does what the original Python forwarder does (and more), and
-// holds its clients to --connect-timeout, --idle-timeout and --max-connections.
+// reader, forwards a half-close, does what the original Python forwarder does (and more), holds
+// its clients to --connect-timeout, --idle-timeout and --max-connections, and forwards hundreds
+// of clients at once past FD_SETSIZE with --epoll.
 #include "forward_peers.hpp"
 #include "process.hpp"
 #include "server_tests.hpp"
@@ -282,8 +283,12 @@ TEST_CASE("port_forwarder -q prints listening on and no line per connection", "[
     testing::check_quiet({PROGRAM_PORT_FORWARDER, "-p", "0", "-P", echo.port});
 }
 
-TEST_CASE("port_forwarder --help names --poll and -q", "[forwarder][contract]") {
-    testing::check_help_names_poll_and_quiet(PROGRAM_PORT_FORWARDER);
+TEST_CASE("port_forwarder --help names --poll, --epoll and -q", "[forwarder][contract]") {
+    testing::check_help_names_backends_and_quiet(PROGRAM_PORT_FORWARDER);
+}
+
+TEST_CASE("port_forwarder refuses --poll and --epoll together with usage and exit status 2", "[forwarder][contract]") {
+    testing::check_refuses_poll_and_epoll({PROGRAM_PORT_FORWARDER, "-p", "0", "-P", "9"});
 }
 
 TEST_CASE("port_forwarder --help names --connect-timeout and the limits", "[forwarder][contract]") {
@@ -302,6 +307,14 @@ TEST_CASE("port_forwarder --poll serves a listening socket above FD_SETSIZE", "[
         testing::start_with_low_descriptors_taken({PROGRAM_PORT_FORWARDER, "-p", "0", "-P", echo.port, "--poll"});
     auto port = started(*forwarder);
     CHECK(testing::echo_of(port, "forwarded from fd 1030\n") == "forwarded from fd 1030\n");
+}
+
+// 600 clients at once: 1200 descriptors in the forwarder, past FD_SETSIZE. The echo server
+// behind it (select(), started before the limit is raised) holds its 600 below it.
+TEST_CASE("port_forwarder --epoll forwards 600 clients at once, each its own line", "[forwarder][epoll]") {
+    echo_upstream echo;
+    testing::check_serves_at_once({PROGRAM_PORT_FORWARDER, "-p", "0", "-P", echo.port, "--epoll", "-q"}, 600, 4096,
+                                  40.0);
 }
 
 // [timeouts]

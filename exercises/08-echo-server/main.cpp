@@ -1,11 +1,12 @@
-// echo_server [--host HOST] [--port PORT] [--idle-timeout SECONDS] [--max-connections N] [--poll] [-q]:
-// the echo server's command line (given).
+// echo_server [--host HOST] [--port PORT] [--idle-timeout SECONDS] [--max-connections N]
+// [--poll | --epoll] [-q]: the echo server's command line (given).
 // Contract: defaults 127.0.0.1 and 8080; --port 0 picks a free port; the first line on stdout,
 // flushed at once, is "listening on HOST:PORT", printed only once the server can serve. A full
 // or closed stdout never stops or stalls it (chapters/08-echo-server/server_program.hpp).
 // --idle-timeout (default 300 s, 0: never) closes a client idle that long; --max-connections
 // (default 10,000, or what the descriptors allow) closes at once, with a log line, a client past
-// it (chapter 12).
+// it (chapter 12). --poll waits in poll() (chapter 11), --epoll in epoll (chapter 15), not both:
+// usage on stderr, exit 2.
 #include "echo_server.hpp"
 #include "server_program.hpp"
 
@@ -19,7 +20,7 @@ namespace {
 int usage(int status) {
     (status == 0 ? std::cout : std::cerr)
         << "usage: echo_server [--host HOST] [--port PORT] [--idle-timeout SECONDS] [--max-connections N]\n"
-           "                   [--poll] [-q]\n"
+           "                   [--poll | --epoll] [-q]\n"
            "  --host HOST             address to listen on (default 127.0.0.1)\n"
            "  --port PORT             port to listen on, 0 for any free one (default 8080)\n"
         << server_program::limits_usage(26, "300", 1) << server_program::common_usage(26);
@@ -31,7 +32,7 @@ int usage(int status) {
 int main(int argc, char* argv[]) {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;
-    bool use_poll = false, quiet = false;
+    bool use_poll = false, use_epoll = false, quiet = false;
     client_limits limits;
     bool max_given = false;
     const option options[] = {{"host", required_argument, nullptr, 'h'},
@@ -39,6 +40,7 @@ int main(int argc, char* argv[]) {
                               {"idle-timeout", required_argument, nullptr, 'i'},
                               {"max-connections", required_argument, nullptr, 'm'},
                               {"poll", no_argument, nullptr, 'P'},
+                              {"epoll", no_argument, nullptr, 'E'},
                               {"quiet", no_argument, nullptr, 'q'},
                               {"help", no_argument, nullptr, '?'},
                               {nullptr, 0, nullptr, 0}};
@@ -63,6 +65,8 @@ int main(int argc, char* argv[]) {
             max_given = true;
         } else if (opt == 'P') {
             use_poll = true;
+        } else if (opt == 'E') {
+            use_epoll = true;
         } else if (opt == 'q') {
             quiet = true;
         } else {
@@ -73,11 +77,13 @@ int main(int argc, char* argv[]) {
         std::cerr << "echo_server: unexpected argument: " << argv[optind] << '\n';
         return usage(2);
     }
-    if (!max_given) limits.max_connections = server_program::default_max_connections(1, use_poll);
+    asyncore::backend_choice backend = false;
+    if (!server_program::backend_from_flags("echo_server", use_poll, use_epoll, backend)) return usage(2);
+    if (!max_given) limits.max_connections = server_program::default_max_connections(1, backend);
     server_program::server_output output;  // from here on, stdout never blocks and never kills
     try {
         echo_server server(asyncore::address::resolve(host, port), nullptr, output.log(quiet), limits);
-        server_program::serve(server, server.local_address(), use_poll);
+        server_program::serve(server, server.local_address(), backend);
     } catch (const std::exception& e) {
         std::cerr << "echo_server: " << e.what() << '\n';
         return 1;

@@ -1,6 +1,6 @@
 // port_forwarder -l LOCAL_IP -p LOCAL_PORT -r REMOTE_IP -P REMOTE_PORT [--connect-timeout SECONDS]
-// [--idle-timeout SECONDS] [--max-connections N] [--poll] [-q]: the port forwarder's command line
-// (given). Contract: long forms --local-ip --local-port --remote-ip
+// [--idle-timeout SECONDS] [--max-connections N] [--poll | --epoll] [-q]: the port forwarder's
+// command line (given). Contract: long forms --local-ip --local-port --remote-ip
 // --remote-port; defaults 127.0.0.1, local port 80, remote 127.0.0.1, remote port 80, as in the
 // original Python program (whose remote IP had no default). -p 0 picks a free port; the first
 // line on stdout, flushed at once, is "listening on HOST:PORT", printed only once the forwarder
@@ -11,6 +11,7 @@
 // with no byte either way for that long; --max-connections (default 10,000, or what the
 // descriptors allow, two per client) closes at once, with a log line, a client past it. A client
 // that leaves while its remote connect is pending releases both descriptors (chapter 12).
+// --poll waits in poll() (chapter 11), --epoll in epoll (chapter 15), not both: usage, exit 2.
 #include "forwarder.hpp"
 #include "server_program.hpp"
 
@@ -25,7 +26,7 @@ int usage(int status) {
     (status == 0 ? std::cout : std::cerr)
         << "usage: port_forwarder [-l LOCAL_IP] [-p LOCAL_PORT] [-r REMOTE_IP] [-P REMOTE_PORT]\n"
            "                      [--connect-timeout SECONDS] [--idle-timeout SECONDS] [--max-connections N]\n"
-           "                      [--poll] [-q]\n"
+           "                      [--poll | --epoll] [-q]\n"
            "  -l, --local-ip IP          address to listen on (default 127.0.0.1)\n"
            "  -p, --local-port PORT      port to listen on, 0 for any free one (default 80)\n"
            "  -r, --remote-ip IP         address to forward to (default 127.0.0.1)\n"
@@ -41,10 +42,10 @@ int usage(int status) {
 int main(int argc, char* argv[]) {
     std::string local_ip = "127.0.0.1", remote_ip = "127.0.0.1";
     std::uint16_t local_port = 80, remote_port = 80;
-    bool use_poll = false, quiet = false;
+    bool use_poll = false, use_epoll = false, quiet = false;
     forward_limits limits;
     bool max_given = false;
-    const int poll_flag = 1000;  // --poll has no short form: -P is the remote port
+    const int poll_flag = 1000, epoll_flag = 1004;  // no short forms: -P is the remote port
     const int connect_timeout_flag = 1001, idle_timeout_flag = 1002, max_connections_flag = 1003;
     const option options[] = {{"local-ip", required_argument, nullptr, 'l'},
                               {"local-port", required_argument, nullptr, 'p'},
@@ -54,6 +55,7 @@ int main(int argc, char* argv[]) {
                               {"idle-timeout", required_argument, nullptr, idle_timeout_flag},
                               {"max-connections", required_argument, nullptr, max_connections_flag},
                               {"poll", no_argument, nullptr, poll_flag},
+                              {"epoll", no_argument, nullptr, epoll_flag},
                               {"quiet", no_argument, nullptr, 'q'},
                               {"help", no_argument, nullptr, 'h'},
                               {nullptr, 0, nullptr, 0}};
@@ -82,6 +84,8 @@ int main(int argc, char* argv[]) {
             max_given = true;
         } else if (opt == poll_flag) {
             use_poll = true;
+        } else if (opt == epoll_flag) {
+            use_epoll = true;
         } else if (opt == 'q') {
             quiet = true;
         } else if (opt == 'h') {
@@ -94,12 +98,14 @@ int main(int argc, char* argv[]) {
         std::cerr << "port_forwarder: unexpected argument: " << argv[optind] << '\n';
         return usage(2);
     }
-    if (!max_given) limits.max_connections = server_program::default_max_connections(2, use_poll);
+    asyncore::backend_choice backend = false;
+    if (!server_program::backend_from_flags("port_forwarder", use_poll, use_epoll, backend)) return usage(2);
+    if (!max_given) limits.max_connections = server_program::default_max_connections(2, backend);
     server_program::server_output output;  // from here on, stdout never blocks and never kills
     try {
         auto remote = asyncore::address::resolve(remote_ip, remote_port);
         forwarder server(asyncore::address::resolve(local_ip, local_port), remote, nullptr, output.log(quiet), limits);
-        server_program::serve(server, server.local_address(), use_poll);
+        server_program::serve(server, server.local_address(), backend);
     } catch (const std::exception& e) {
         std::cerr << "port_forwarder: " << e.what() << '\n';
         return 1;
