@@ -1,11 +1,15 @@
-// pass_cost: what one loop pass costs, with 1 busy channel and N idle ones.
+// pass_cost: what one loop pass costs, with 1 busy channel and N idle ones, on select(), poll()
+// and epoll (chapter 15).
 //   pass_cost [MAX_N]     (default 10000; select() stops at 1000, FD_SETSIZE being 1024)
 //   pass_cost --timers T  (1 busy and 100 idle channels, with no timer and then with T pending)
 // The busy channel is one end of a socket pair: each pass it reads one byte and writes one back
 // through the other end, so every pass has exactly one event. The idle channels are unconnected
 // UDP sockets nobody sends to: watched for reading, never ready. Each pass still asks every
-// channel readable() and writable() and hands all N + 1 descriptors to the kernel, which is what
-// this measures. One line per backend and N: "pass_cost backend=select idle=N ns_per_pass=X".
+// channel readable() and writable(); select() and poll() hand all N + 1 descriptors to the kernel,
+// epoll only the changes (none, once the idle channels are registered) and hears of the one ready.
+// That is what this measures. One line per backend and N: "pass_cost backend=select idle=N
+// ns_per_pass=X" (backend: select, poll, epoll). The passes of one N run on one map: the epoll
+// instance and its interest list are made in the warm-up.
 // With --timers, the map also holds T pending timers (chapter 12), due in an hour, so none runs:
 // what they cost a pass is wait_bound() and run_due() looking at the nearest one. Five runs with
 // and five without, alternating; the median of each. One line per backend and T:
@@ -49,7 +53,7 @@ public:
     bool writable() override { return false; }
 };
 
-double ns_per_pass(bool use_poll, int idle, int timers = 0) {
+double ns_per_pass(asyncore::backend_choice backend, int idle, int timers = 0) {
     asyncore::channel_map map;
     int pair[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) != 0) std::abort();
@@ -66,12 +70,12 @@ double ns_per_pass(bool use_poll, int idle, int timers = 0) {
         asyncore::call_later(3600.0 + i * 1e-3, [] { std::abort(); }, &map);
     char byte = 'x';
     if (::send(pair[1], &byte, 1, MSG_NOSIGNAL) != 1) std::abort();
-    asyncore::loop(1.0, use_poll, &map, 200L);  // warm up
+    asyncore::loop(1.0, backend, &map, 200L);  // warm up
     // Enough passes for about a quarter of a second at 1 us per descriptor, at most 200000.
     long passes = std::min(200000L, std::max(200L, 250000L / (idle + 1)));
     long before = busy->events;
     auto start = std::chrono::steady_clock::now();
-    asyncore::loop(1.0, use_poll, &map, passes);
+    asyncore::loop(1.0, backend, &map, passes);
     double elapsed = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - start).count();
     if (busy->events - before != passes) {
         std::fprintf(stderr, "pass_cost: %ld passes but %ld events\n", passes, busy->events - before);
@@ -82,6 +86,15 @@ double ns_per_pass(bool use_poll, int idle, int timers = 0) {
     map.timers().clear();
     ::close(pair[1]);
     return elapsed / static_cast<double>(passes);
+}
+
+const char* name_of(asyncore::backend_choice backend) {
+    switch (backend.which()) {
+        case asyncore::backend::select: return "select";
+        case asyncore::backend::poll: return "poll";
+        case asyncore::backend::epoll: return "epoll";
+    }
+    return "?";
 }
 
 }  // namespace
@@ -121,17 +134,17 @@ int main(int argc, char* argv[]) {
         ::setrlimit(RLIMIT_NOFILE, &limit);
         ::getrlimit(RLIMIT_NOFILE, &limit);
     }
-    const int counts[] = {10, 100, 1000, 10000};
-    for (bool use_poll : {false, true}) {
+    const int counts[] = {10, 100, 1000, 3000, 10000};
+    for (asyncore::backend_choice backend :
+         {asyncore::backend_choice(false), asyncore::backend_choice(true), asyncore::backend_choice(asyncore::backend::epoll)}) {
         for (int n : counts) {
-            if (n > max_n || (!use_poll && n > 1000)) continue;
+            if (n > max_n || (backend.which() == asyncore::backend::select && n > 1000)) continue;
             if (static_cast<rlim_t>(n) + 64 > limit.rlim_cur) {
                 std::fprintf(stderr, "pass_cost: skipping %d idle: RLIMIT_NOFILE is %ld\n", n,
                              static_cast<long>(limit.rlim_cur));
                 continue;
             }
-            std::printf("pass_cost backend=%s idle=%d ns_per_pass=%.0f\n", use_poll ? "poll" : "select", n,
-                        ns_per_pass(use_poll, n));
+            std::printf("pass_cost backend=%s idle=%d ns_per_pass=%.0f\n", name_of(backend), n, ns_per_pass(backend, n));
             std::fflush(stdout);
         }
     }

@@ -130,9 +130,10 @@ if passes:
     print("Pass cost: one loop pass, 1 busy + N idle channels, in microseconds\n")
     idles = sorted({int(r["idle"]) for r in passes})
     get = {(r["backend"], int(r["idle"])): float(r["ns_per_pass"]) / 1000 for r in passes}
-    table(["idle channels"] + [str(n) for n in idles],
-          [[b] + [fmt(get.get((b, n)), 1) if (b, n) in get else "-" for n in idles] for b in ("select", "poll")])
-    for b in ("select", "poll"):
+    backends = [b for b in ("select", "poll", "epoll") if any(r["backend"] == b for r in passes)]
+    table(["idle channels"] + [f"{n:,}" for n in idles],
+          [[b] + [fmt(get.get((b, n)), 1) if (b, n) in get else "-" for n in idles] for b in backends])
+    for b in ("select", "poll", "epoll"):
         with open(os.path.join(out, f"pass-{b}.dat"), "w") as f:
             for n in idles:
                 if (b, n) in get:

@@ -2,7 +2,9 @@
 # The benchmark suite, run by ./course bench:  bench/run.sh BIN_DIR RESULTS_DIR [DOCS_IMAGES_DIR]
 # Loopback only. Every server it starts is stopped on exit; every client run is under `timeout`.
 # BENCH_SECONDS (default 1) is the length of one echo run; BENCH_REPS (default 3) the runs per
-# configuration, of which the median is reported.
+# configuration, of which the median is reported. BENCH_ONLY (default: all) names the steps to run,
+# separated by spaces: echo forward http pass-cost timers (BENCH_ONLY=pass-cost: the pass cost
+# against idle channels on select(), poll() and epoll, about a minute).
 set -euo pipefail
 
 BIN=$(cd "$1" && pwd)
@@ -54,118 +56,125 @@ stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+wanted() { [[ -z ${BENCH_ONLY:-} || " $BENCH_ONLY " == *" $1 "* ]]; }  # wanted STEP
+
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }  # field KEY LINE
 
 # ------------------------------------------------------------------------------------------------
-step "Echo: round trips per second (${SECONDS_PER_RUN} s per run, median of $REPS)"
-ECHO_TSV=$OUT/echo-raw.tsv
-printf 'server\tconns\tsize\tmode\trep\ttrips_per_s\tmb_per_s\tp50_us\tp99_us\n' >"$ECHO_TSV"
-declare -A SERVERS=(
-  [ours]="$BIN/echo_server --port 0"
-  [ours-poll]="$BIN/echo_server_poll --port 0"
-  [python]="$PY -W ignore $ROOT/chapters/08-echo-server/echo_server.py 0"
-  [libevent]="$BIN/libevent_echo 0"
-  [epoll-c]="$BIN/epoll_echo 0"
-)
-ORDER=(ours ours-poll python libevent epoll-c)
-[[ -x $BIN/libevent_echo ]] || { say "bench: no libevent_echo (libevent-dev missing): skipped"; ORDER=(ours ours-poll python epoll-c); }
-for server in "${ORDER[@]}"; do
-  # shellcheck disable=SC2086  # the command line is meant to split
-  start "echo-$server" ${SERVERS[$server]} || continue
-  pid=$SERVER_PID
-  for conns in 1 10 100 500; do
-    for size in 64 16384; do
-      for mode in pingpong pipelined; do
-        depth=1; [[ $mode == pipelined ]] && depth=8
-        if [[ $server == python && $conns -gt 100 ]]; then
-          # The original listens with a backlog of 5: hundreds of clients connecting at once see
-          # their SYNs dropped and retried for seconds. Not measured; the table says NA.
-          printf '%s\t%s\t%s\t%s\t1\tNA\tNA\tNA\tNA\n' "$server" "$conns" "$size" "$mode" >>"$ECHO_TSV"
-          continue
-        fi
-        for ((rep = 1; rep <= REPS; rep++)); do
-          if ! kill -0 "$pid" 2>/dev/null; then  # it died: start it again, note it
-            say "bench: echo server $server died; restarting it" >&2
-            start "echo-$server" ${SERVERS[$server]} || break 3
-            pid=$SERVER_PID
-          fi
-          line=$(timeout 20 "$BIN/loadgen" --port "$PORT" --conns "$conns" --size "$size" --depth "$depth" \
-                   --seconds "$SECONDS_PER_RUN" 2>>"$OUT/logs/loadgen.log") || line=""
-          if [[ -z $line ]]; then
-            printf '%s\t%s\t%s\t%s\t%s\tNA\tNA\tNA\tNA\n' "$server" "$conns" "$size" "$mode" "$rep" >>"$ECHO_TSV"
+if wanted echo; then
+  step "Echo: round trips per second (${SECONDS_PER_RUN} s per run, median of $REPS)"
+  ECHO_TSV=$OUT/echo-raw.tsv
+  printf 'server\tconns\tsize\tmode\trep\ttrips_per_s\tmb_per_s\tp50_us\tp99_us\n' >"$ECHO_TSV"
+  declare -A SERVERS=(
+    [ours]="$BIN/echo_server --port 0"
+    [ours-poll]="$BIN/echo_server_poll --port 0"
+    [python]="$PY -W ignore $ROOT/chapters/08-echo-server/echo_server.py 0"
+    [libevent]="$BIN/libevent_echo 0"
+    [epoll-c]="$BIN/epoll_echo 0"
+  )
+  ORDER=(ours ours-poll python libevent epoll-c)
+  [[ -x $BIN/libevent_echo ]] || { say "bench: no libevent_echo (libevent-dev missing): skipped"; ORDER=(ours ours-poll python epoll-c); }
+  for server in "${ORDER[@]}"; do
+    # shellcheck disable=SC2086  # the command line is meant to split
+    start "echo-$server" ${SERVERS[$server]} || continue
+    pid=$SERVER_PID
+    for conns in 1 10 100 500; do
+      for size in 64 16384; do
+        for mode in pingpong pipelined; do
+          depth=1; [[ $mode == pipelined ]] && depth=8
+          if [[ $server == python && $conns -gt 100 ]]; then
+            # The original listens with a backlog of 5: hundreds of clients connecting at once see
+            # their SYNs dropped and retried for seconds. Not measured; the table says NA.
+            printf '%s\t%s\t%s\t%s\t1\tNA\tNA\tNA\tNA\n' "$server" "$conns" "$size" "$mode" >>"$ECHO_TSV"
             continue
           fi
-          printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$conns" "$size" "$mode" "$rep" \
-            "$(field trips_per_s "$line")" "$(field mb_per_s "$line")" "$(field p50_us "$line")" \
-            "$(field p99_us "$line")" >>"$ECHO_TSV"
+          for ((rep = 1; rep <= REPS; rep++)); do
+            if ! kill -0 "$pid" 2>/dev/null; then  # it died: start it again, note it
+              say "bench: echo server $server died; restarting it" >&2
+              start "echo-$server" ${SERVERS[$server]} || break 3
+              pid=$SERVER_PID
+            fi
+            line=$(timeout 20 "$BIN/loadgen" --port "$PORT" --conns "$conns" --size "$size" --depth "$depth" \
+                     --seconds "$SECONDS_PER_RUN" 2>>"$OUT/logs/loadgen.log") || line=""
+            if [[ -z $line ]]; then
+              printf '%s\t%s\t%s\t%s\t%s\tNA\tNA\tNA\tNA\n' "$server" "$conns" "$size" "$mode" "$rep" >>"$ECHO_TSV"
+              continue
+            fi
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$conns" "$size" "$mode" "$rep" \
+              "$(field trips_per_s "$line")" "$(field mb_per_s "$line")" "$(field p50_us "$line")" \
+              "$(field p99_us "$line")" >>"$ECHO_TSV"
+          done
         done
       done
     done
+    stop "$pid"
+    say "  $server done"
   done
-  stop "$pid"
-  say "  $server done"
-done
+fi
 
 # ------------------------------------------------------------------------------------------------
-step "Forwarding: bulk $((BULK >> 20)) MiB (verified) and 64-byte ping-pong through each forwarder"
-FWD_TSV=$OUT/forward-raw.tsv
-printf 'forwarder\ttest\trep\tvalue\tunit\n' >"$FWD_TSV"
-start bulk-source "$BIN/bulk" --serve "$BULK"; BULK_PORT=$PORT
-start echo-remote "$BIN/epoll_echo" 0; ECHO_PORT=$PORT
-for fwd in direct ours socat python; do
-  bulk_port=$BULK_PORT echo_port=$ECHO_PORT pids=()
-  if [[ $fwd != direct ]]; then
-    for remote in bulk echo; do
-      [[ $remote == bulk ]] && rport=$BULK_PORT || rport=$ECHO_PORT
-      case $fwd in
-        ours) start "fwd-$fwd-$remote" "$BIN/port_forwarder" -l 127.0.0.1 -p 0 -r 127.0.0.1 -P "$rport" ;;
-        python) start "fwd-$fwd-$remote" "$PY" -W ignore "$ROOT/chapters/10-port-forwarder/port_forwarder.py" \
-                  -l 127.0.0.1 -p 0 -r 127.0.0.1 -P "$rport" ;;
-        socat)
-          port=$(free_port)
-          socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$rport" \
-            >"$OUT/logs/fwd-socat-$remote.log" 2>&1 &
-          PIDS+=($!); SERVER_PID=$!; PORT=$port
-          sleep 0.5 ;;  # no line to wait for; a probe would cost the bulk source a transfer
-      esac
-      pids+=("$SERVER_PID")
-      [[ $remote == bulk ]] && bulk_port=$PORT || echo_port=$PORT
-    done
-  fi
-  for ((rep = 1; rep <= REPS; rep++)); do
-    if line=$(timeout 60 "$BIN/bulk" --port "$bulk_port" --bytes "$BULK" 2>>"$OUT/logs/bulk.log"); then
-      value=$(field mb_per_s "$line")
-    else
-      value=NA; say "  $fwd: bulk transfer failed: $(tail -n 1 "$OUT/logs/bulk.log")"
+if wanted forward; then
+  step "Forwarding: bulk $((BULK >> 20)) MiB (verified) and 64-byte ping-pong through each forwarder"
+  FWD_TSV=$OUT/forward-raw.tsv
+  printf 'forwarder\ttest\trep\tvalue\tunit\n' >"$FWD_TSV"
+  start bulk-source "$BIN/bulk" --serve "$BULK"; BULK_PORT=$PORT
+  start echo-remote "$BIN/epoll_echo" 0; ECHO_PORT=$PORT
+  for fwd in direct ours socat python; do
+    bulk_port=$BULK_PORT echo_port=$ECHO_PORT pids=()
+    if [[ $fwd != direct ]]; then
+      for remote in bulk echo; do
+        [[ $remote == bulk ]] && rport=$BULK_PORT || rport=$ECHO_PORT
+        case $fwd in
+          ours) start "fwd-$fwd-$remote" "$BIN/port_forwarder" -l 127.0.0.1 -p 0 -r 127.0.0.1 -P "$rport" ;;
+          python) start "fwd-$fwd-$remote" "$PY" -W ignore "$ROOT/chapters/10-port-forwarder/port_forwarder.py" \
+                    -l 127.0.0.1 -p 0 -r 127.0.0.1 -P "$rport" ;;
+          socat)
+            port=$(free_port)
+            socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" "TCP:127.0.0.1:$rport" \
+              >"$OUT/logs/fwd-socat-$remote.log" 2>&1 &
+            PIDS+=($!); SERVER_PID=$!; PORT=$port
+            sleep 0.5 ;;  # no line to wait for; a probe would cost the bulk source a transfer
+        esac
+        pids+=("$SERVER_PID")
+        [[ $remote == bulk ]] && bulk_port=$PORT || echo_port=$PORT
+      done
     fi
-    printf '%s\tbulk\t%s\t%s\tMB/s\n' "$fwd" "$rep" "$value" >>"$FWD_TSV"
-  done
-  # Ping-pong after all the bulk runs, never right after 256 MiB went through: interleaved, the
-  # suite measured ours at 0.95 to 1.6 x socat, where separate runs by hand gave 1.5 to 2 x.
-  sleep 1
-  for ((rep = 1; rep <= REPS; rep++)); do
-    for conns in 1 10; do
-      line=$(timeout 40 "$BIN/loadgen" --port "$echo_port" --conns "$conns" --size 64 --seconds "$SECONDS_PER_RUN" \
-               2>>"$OUT/logs/loadgen.log") || line=""
-      printf '%s\tpingpong-%s\t%s\t%s\ttrips/s\n' "$fwd" "$conns" "$rep" "$(field trips_per_s "${line:- trips_per_s=NA}")" >>"$FWD_TSV"
+    for ((rep = 1; rep <= REPS; rep++)); do
+      if line=$(timeout 60 "$BIN/bulk" --port "$bulk_port" --bytes "$BULK" 2>>"$OUT/logs/bulk.log"); then
+        value=$(field mb_per_s "$line")
+      else
+        value=NA; say "  $fwd: bulk transfer failed: $(tail -n 1 "$OUT/logs/bulk.log")"
+      fi
+      printf '%s\tbulk\t%s\t%s\tMB/s\n' "$fwd" "$rep" "$value" >>"$FWD_TSV"
     done
+    # Ping-pong after all the bulk runs, never right after 256 MiB went through: interleaved, the
+    # suite measured ours at 0.95 to 1.6 x socat, where separate runs by hand gave 1.5 to 2 x.
+    sleep 1
+    for ((rep = 1; rep <= REPS; rep++)); do
+      for conns in 1 10; do
+        line=$(timeout 40 "$BIN/loadgen" --port "$echo_port" --conns "$conns" --size 64 --seconds "$SECONDS_PER_RUN" \
+                 2>>"$OUT/logs/loadgen.log") || line=""
+        printf '%s\tpingpong-%s\t%s\t%s\ttrips/s\n' "$fwd" "$conns" "$rep" "$(field trips_per_s "${line:- trips_per_s=NA}")" >>"$FWD_TSV"
+      done
+    done
+    for pid in "${pids[@]}"; do stop "$pid"; done
+    say "  $fwd done"
   done
-  for pid in "${pids[@]}"; do stop "$pid"; done
-  say "  $fwd done"
-done
+fi
 
 # ------------------------------------------------------------------------------------------------
-step "HTTP: http_client and curl download $((BULK >> 20)) MiB from nginx on loopback"
-HTTP_TSV=$OUT/http-raw.tsv
-printf 'client\trep\tseconds\tmb_per_s\tverified\n' >"$HTTP_TSV"
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-if [[ -x $NGINX ]]; then
-  WWW=$TMP/www; mkdir -p "$WWW" "$TMP/nginx"
-  head -c "$BULK" /dev/urandom >"$WWW/big.bin"
-  want=$(sha256sum <"$WWW/big.bin" | cut -d' ' -f1)
-  chmod -R a+rX "$TMP"
-  port=$(free_port)
-  cat >"$TMP/nginx/nginx.conf" <<CONF
+if wanted http; then
+  step "HTTP: http_client and curl download $((BULK >> 20)) MiB from nginx on loopback"
+  HTTP_TSV=$OUT/http-raw.tsv
+  printf 'client\trep\tseconds\tmb_per_s\tverified\n' >"$HTTP_TSV"
+  NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+  if [[ -x $NGINX ]]; then
+    WWW=$TMP/www; mkdir -p "$WWW" "$TMP/nginx"
+    head -c "$BULK" /dev/urandom >"$WWW/big.bin"
+    want=$(sha256sum <"$WWW/big.bin" | cut -d' ' -f1)
+    chmod -R a+rX "$TMP"
+    port=$(free_port)
+    cat >"$TMP/nginx/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;
 pid $TMP/nginx/nginx.pid;
@@ -182,47 +191,52 @@ http {
   server { listen 127.0.0.1:$port; root $WWW; }
 }
 CONF
-  "$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" >"$OUT/logs/nginx.log" 2>&1 &
-  PIDS+=($!)
-  for ((i = 0; i < 50; i++)); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
-  url=http://127.0.0.1:$port/big.bin
-  for ((rep = 1; rep <= REPS; rep++)); do
-    for client in ours curl; do
-      rm -f "$TMP/got.bin"
-      t0=$(date +%s.%N)
-      if [[ $client == ours ]]; then cmd=("$BIN/http_client" -o "$TMP/got.bin" "$url")
-      else cmd=(curl -s -o "$TMP/got.bin" "$url"); fi
-      if timeout 60 "${cmd[@]}" >>"$OUT/logs/http.log" 2>&1; then
-        t1=$(date +%s.%N)
-        got=$(sha256sum <"$TMP/got.bin" | cut -d' ' -f1)
-        ok=no; [[ $got == "$want" ]] && ok=yes
-        printf '%s\t%s\t%s\t%s\t%s\n' "$client" "$rep" "$(awk "BEGIN{printf \"%.3f\", $t1-$t0}")" \
-          "$(awk "BEGIN{printf \"%.1f\", $BULK/($t1-$t0)/1e6}")" "$ok" >>"$HTTP_TSV"
-      else
-        printf '%s\t%s\tNA\tNA\tno\n' "$client" "$rep" >>"$HTTP_TSV"
-      fi
+    "$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" >"$OUT/logs/nginx.log" 2>&1 &
+    PIDS+=($!)
+    for ((i = 0; i < 50; i++)); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+    url=http://127.0.0.1:$port/big.bin
+    for ((rep = 1; rep <= REPS; rep++)); do
+      for client in ours curl; do
+        rm -f "$TMP/got.bin"
+        t0=$(date +%s.%N)
+        if [[ $client == ours ]]; then cmd=("$BIN/http_client" -o "$TMP/got.bin" "$url")
+        else cmd=(curl -s -o "$TMP/got.bin" "$url"); fi
+        if timeout 60 "${cmd[@]}" >>"$OUT/logs/http.log" 2>&1; then
+          t1=$(date +%s.%N)
+          got=$(sha256sum <"$TMP/got.bin" | cut -d' ' -f1)
+          ok=no; [[ $got == "$want" ]] && ok=yes
+          printf '%s\t%s\t%s\t%s\t%s\n' "$client" "$rep" "$(awk "BEGIN{printf \"%.3f\", $t1-$t0}")" \
+            "$(awk "BEGIN{printf \"%.1f\", $BULK/($t1-$t0)/1e6}")" "$ok" >>"$HTTP_TSV"
+        else
+          printf '%s\t%s\tNA\tNA\tno\n' "$client" "$rep" >>"$HTTP_TSV"
+        fi
+      done
     done
-  done
-  rm -f "$WWW/big.bin" "$TMP/got.bin"
-else
-  say "bench: no nginx: HTTP skipped"
+    rm -f "$WWW/big.bin" "$TMP/got.bin"
+  else
+    say "bench: no nginx: HTTP skipped"
+  fi
 fi
 
 # ------------------------------------------------------------------------------------------------
-step "Pass cost: one loop pass with 1 busy and N idle channels"
-PASS_TSV=$OUT/pass-cost.tsv
-printf 'backend\tidle\tns_per_pass\n' >"$PASS_TSV"
-timeout 120 "$BIN/pass_cost" 10000 | while read -r _ backend idle ns; do
-  printf '%s\t%s\t%s\n' "${backend#backend=}" "${idle#idle=}" "${ns#ns_per_pass=}" >>"$PASS_TSV"
-done
+if wanted pass-cost; then
+  step "Pass cost: one loop pass with 1 busy and N idle channels, on select(), poll() and epoll"
+  PASS_TSV=$OUT/pass-cost.tsv
+  printf 'backend\tidle\tns_per_pass\n' >"$PASS_TSV"
+  timeout 120 "$BIN/pass_cost" 10000 | while read -r _ backend idle ns; do
+    printf '%s\t%s\t%s\n' "${backend#backend=}" "${idle#idle=}" "${ns#ns_per_pass=}" >>"$PASS_TSV"
+  done
+fi
 
 # ------------------------------------------------------------------------------------------------
-step "Pass cost with timers: 1 busy and 100 idle channels, with 10000 pending timers and with none"
-TIMERS_TSV=$OUT/pass-timers.tsv
-printf 'backend\tidle\ttimers\tns_per_pass\n' >"$TIMERS_TSV"
-timeout 120 "$BIN/pass_cost" --timers 10000 | while read -r _ backend idle timers ns; do
-  printf '%s\t%s\t%s\t%s\n' "${backend#backend=}" "${idle#idle=}" "${timers#timers=}" "${ns#ns_per_pass=}" >>"$TIMERS_TSV"
-done
+if wanted timers; then
+  step "Pass cost with timers: 1 busy and 100 idle channels, with 10000 pending timers and with none"
+  TIMERS_TSV=$OUT/pass-timers.tsv
+  printf 'backend\tidle\ttimers\tns_per_pass\n' >"$TIMERS_TSV"
+  timeout 120 "$BIN/pass_cost" --timers 10000 | while read -r _ backend idle timers ns; do
+    printf '%s\t%s\t%s\t%s\n' "${backend#backend=}" "${idle#idle=}" "${timers#timers=}" "${ns#ns_per_pass=}" >>"$TIMERS_TSV"
+  done
+fi
 
 # ------------------------------------------------------------------------------------------------
 step "Results"
