@@ -150,3 +150,19 @@ if timed:
     table(["pending timers"] + [f"{n:,}" if n else "none" for n in counts] + ["ratio"],
           [[b] + [fmt(get.get((b, n)), 2) for n in counts] + [fmt(ratio(get.get((b, counts[-1])), get.get((b, counts[0]))), 2)]
            for b in ("select", "poll")])
+
+# Echo at 10,000 connections
+big = rows("echo10k-raw.tsv")
+if big:
+    print("Echo at 10,000 connections, 64 B ping-pong: medians; RSS per connection = (peak RSS - RSS before "
+          "the first client) / 10,000\n")
+    names = [n for n in ["ours-epoll", "libevent", "epoll-c"] if any(r["server"] == n for r in big)]
+    m = {(n, f): median(r[f] for r in big if r["server"] == n)
+         for n in names for f in ("trips_per_s", "p50_us", "p99_us", "rss_fresh_kb", "rss_peak_kb")}
+    def per_conn(n):
+        if m[n, "rss_peak_kb"] is None or m[n, "rss_fresh_kb"] is None:
+            return None
+        return (m[n, "rss_peak_kb"] - m[n, "rss_fresh_kb"]) * 1024 / 10000
+    table(["server", "round trips/s", "p50 µs", "p99 µs", "RSS per connection (B)", "trips / epoll-c"],
+          [[n, fmt(m[n, "trips_per_s"]), fmt(m[n, "p50_us"]), fmt(m[n, "p99_us"]), fmt(per_conn(n)),
+            fmt(ratio(m[n, "trips_per_s"], m.get(("epoll-c", "trips_per_s"))), 2)] for n in names])

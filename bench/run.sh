@@ -3,8 +3,9 @@
 # Loopback only. Every server it starts is stopped on exit; every client run is under `timeout`.
 # BENCH_SECONDS (default 1) is the length of one echo run; BENCH_REPS (default 3) the runs per
 # configuration, of which the median is reported. BENCH_ONLY (default: all) names the steps to run,
-# separated by spaces: echo forward http pass-cost timers (BENCH_ONLY=pass-cost: the pass cost
-# against idle channels on select(), poll() and epoll, about a minute).
+# separated by spaces: echo forward http pass-cost timers echo10k (BENCH_ONLY=pass-cost: the pass
+# cost against idle channels on select(), poll() and epoll, a few seconds; echo10k: echo with
+# 10,000 connections on ours --epoll, libevent and epoll-c, about half a minute).
 set -euo pipefail
 
 BIN=$(cd "$1" && pwd)
@@ -235,6 +236,35 @@ if wanted timers; then
   printf 'backend\tidle\ttimers\tns_per_pass\n' >"$TIMERS_TSV"
   timeout 120 "$BIN/pass_cost" --timers 10000 | while read -r _ backend idle timers ns; do
     printf '%s\t%s\t%s\t%s\n' "${backend#backend=}" "${idle#idle=}" "${timers#timers=}" "${ns#ns_per_pass=}" >>"$TIMERS_TSV"
+  done
+fi
+
+# ------------------------------------------------------------------------------------------------
+if wanted echo10k; then
+  step "Echo at 10,000 connections: ours on epoll and the C servers, 64 B ping-pong (3 s per run, median of $REPS)"
+  E10K_TSV=$OUT/echo10k-raw.tsv
+  printf 'server\trep\ttrips_per_s\tp50_us\tp99_us\trss_fresh_kb\trss_peak_kb\tconns\n' >"$E10K_TSV"
+  hard=$(ulimit -Hn)
+  [[ $hard == unlimited || $hard -ge 20500 ]] && ulimit -n 20500 || ulimit -n "$hard"  # loadgen and the server each hold 10,000
+  declare -A BIG=(
+    [ours-epoll]="$BIN/echo_server --port 0 --epoll -q"
+    [libevent]="$BIN/libevent_echo 0"
+    [epoll-c]="$BIN/epoll_echo 0"
+  )
+  for server in ours-epoll libevent epoll-c; do
+    [[ $server == libevent && ! -x $BIN/libevent_echo ]] && continue
+    # shellcheck disable=SC2086  # the command line is meant to split
+    start "echo10k-$server" ${BIG[$server]} || continue
+    fresh=$(awk '/^VmRSS/ {print $2}' "/proc/$SERVER_PID/status")
+    for ((rep = 1; rep <= REPS; rep++)); do
+      line=$(timeout 60 "$BIN/loadgen" --port "$PORT" --conns 10000 --size 64 --seconds 3 2>>"$OUT/logs/loadgen.log") || line=""
+      peak=$(awk '/^VmHWM/ {print $2}' "/proc/$SERVER_PID/status" 2>/dev/null || echo NA)
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$rep" "$(field trips_per_s "${line:- trips_per_s=NA}")" \
+        "$(field p50_us "${line:- p50_us=NA}")" "$(field p99_us "${line:- p99_us=NA}")" "$fresh" "${peak:-NA}" \
+        "$(field conns "${line:- conns=NA}")" >>"$E10K_TSV"
+    done
+    stop "$SERVER_PID"
+    say "  $server done"
   done
 fi
 
