@@ -183,13 +183,16 @@ public:
     /// @}
 
 private:
+    /// \cond
     // One entry of the output queue: bytes (sent from `offset` on), a producer, or the close.
+    // (Hidden from Doxygen, which links a private nested class from the page's summary.)
     struct entry {
         std::string bytes;
         std::size_t offset = 0;
         std::unique_ptr<producer> source;
         bool close = false;
     };
+    /// \endcond
 
     [[noreturn]] static void negative_terminator();
     void set_count(std::size_t count) noexcept;
