@@ -115,8 +115,10 @@ def check(html_dir):
         for rx, what in PROSE_LEAKS:
             for m in rx.finditer(prose):
                 faults.append(f"{name}: {what}: {context(prose, m)}")
+        code = "".join(page.code_lines)
+        for m in re.finditer("[\u2013\u2014]", code):  # Doxygen's typography on "--" and "---"
+            faults.append(f"{name}: a dash in code (a command-line flag would not work): {context(code, m)}")
         if not name.endswith("_source.html"):
-            code = "".join(page.code_lines)
             for m in MARKER.finditer(code):
                 faults.append(f"{name}: a snippet marker shown in code: {m.group(0).strip()!r}")
         for d in build_dirs:
