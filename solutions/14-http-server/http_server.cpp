@@ -79,7 +79,7 @@ std::time_t parse_http_date(const std::string& text) {
     static const char* months = "JanFebMarAprMayJunJulAugSepOctNovDec";
     char day[4], month[4];
     int mday, year, hour, minute, second;
-    if (std::sscanf(text.c_str(), "%3s %d %3s %d %d:%d:%d GMT", day, &mday, month, &year, &hour, &minute, &second) != 7)
+    if (std::sscanf(text.c_str(), "%3s, %d %3s %d %d:%d:%d GMT", day, &mday, month, &year, &hour, &minute, &second) != 7)
         return -1;
     const char* found = std::strstr(months, month);
     if (!found || std::strlen(month) != 3 || (found - months) % 3 != 0) return -1;
