@@ -301,6 +301,7 @@ TEST_CASE("a hundred pipelined requests are answered in order", "[http][pipelini
     }
 }
 
+// [slow_reader]
 TEST_CASE("a slow reader of a large file keeps the server's memory small", "[http][memory]") {
     served s;
     const std::string big = s.files.root + "/big.bin";
@@ -332,6 +333,7 @@ TEST_CASE("a slow reader of a large file keeps the server's memory small", "[htt
     CHECK(got < static_cast<std::size_t>(size));
     CHECK(most - before < 16 * 1024);
 }
+// [slow_reader]
 
 TEST_CASE("an idle keep-alive connection is closed after --idle-timeout", "[http][timeout]") {
     served s({"--idle-timeout", "1"});

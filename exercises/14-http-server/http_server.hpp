@@ -44,6 +44,7 @@ struct http_request {
 /// than 1.x). Empty lines before the request line are skipped (RFC 9112, section 2.2).
 int parse_request_head(std::string_view head, std::size_t max_target, http_request& request);
 
+// [handler]
 /// One connection: reads request heads with async_chat (terminator "\r\n\r\n") and answers each
 /// in turn, for as long as the connection persists.
 class http_handler : public asyncore::async_chat {
@@ -103,6 +104,7 @@ private:
     asyncore::timer_clock::time_point last_active_ = asyncore::timer_clock::now();
     asyncore::timer idle_timer_;
 };
+// [handler]
 
 /// The listening socket: makes an http_handler for every connection.
 class http_server : public asyncore::dispatcher {
