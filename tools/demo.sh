@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ./course demo: runs the course's three capstone programs from BIN on loopback and says what
+# ./course demo: runs the course's capstone programs from BIN on loopback and says what
 # each step shows. Everything it starts is stopped when it ends, also on failure or Ctrl-C.
 #   tools/demo.sh BIN PYTHON
 set -euo pipefail
@@ -93,8 +93,40 @@ say ""
 say "The forwarder's log:"
 tail -n +2 "$work/forwarder.log" | indent
 
-step "4. Stopping everything"
+step "4. http_server (chapter 14) serves the same folder"
+say "Our own HTTP/1.1 server, on async_chat: it reads each request head up to its empty line,"
+say "answers in order on the same connection, and streams the file 64 KiB at a time."
+printf 'hello from http_server\n' >"$work/site/hello.txt"
+start http_server "$work/ours.log" "$bin/http_server" --port 0 --root "$work/site"
+ours_port=$(port_of "$work/ours.log" '^listening on 127\.0\.0\.1:([0-9]+)$')
+say "it says: $(head -n 1 "$work/ours.log")"
+say ""
+say "Python's http.client asks for three URLs on one connection (keep-alive):"
+"$python" - "$ours_port" <<'PY' | indent || die "http.client failed"
+import http.client, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=10)
+first = None
+for path in ["/hello.txt", "/missing.txt", "/random.bin"]:
+    c.request("GET", path)
+    r = c.getresponse()
+    body = r.read()
+    first = first or c.sock.getsockname()
+    print(f"GET {path}: {r.status} {r.reason}, {len(body)} bytes, {r.headers['Content-Type']},"
+          f" from local port {c.sock.getsockname()[1]}")
+assert c.sock.getsockname() == first, "a new connection was opened"
+PY
+say "One local port for all three: one TCP connection."
+timeout 20 "$bin/http_client" -o "$work/ours.bin" "http://127.0.0.1:$ours_port/random.bin" || die "http_client failed"
+ours=$(sha256sum <"$work/ours.bin" | cut -d' ' -f1)
+say "sha256 of random.bin from http_server: $ours"
+[[ $original == "$ours" ]] || die "the hashes differ"
+say ""
+say "Its log, a line per response:"
+tail -n +2 "$work/ours.log" | indent
+
+step "5. Stopping everything"
 cleanup
 trap - EXIT
 say "Done in $((SECONDS - started)) s. Read the chapters to see how each program works:"
-say "  chapters/08-echo-server, chapters/09-http-client, chapters/10-port-forwarder."
+say "  chapters/08-echo-server, chapters/09-http-client, chapters/10-port-forwarder,"
+say "  chapters/14-http-server."
