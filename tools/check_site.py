@@ -25,6 +25,7 @@ LEAKS = [
     (re.compile(r"<(hr|br|p|td|tr|table|code|b|em|strong|a)\b[^>]*>", re.I),
      "an HTML tag shown as text"),
     (re.compile(r"\{#[A-Za-z_][\w-]*\}"), "a heading label {#...} shown as text"),
+    (re.compile(r"&(#\d+|#x[0-9a-fA-F]+|amp|lt|gt|quot|nbsp|ndash|mdash);"), "an HTML entity shown as text"),
 ]
 # Only in prose (outside code and preformatted blocks).
 PROSE_LEAKS = [

@@ -28,7 +28,8 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 ESCAPE = {"\\": "\\\\", "@": "\\@", "%": "\\%", "&": "&amp;", "<": "&lt;", ">": "&gt;",
           "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]", "#": "\\#", "$": "\\$", "`": "\\`",
-          '"': "&quot;", "~": "\\~", "-": "&#45;"}  # (-- and --- would become dashes)
+          '"': "&quot;", "~": "\\~"}
+DASHES = re.compile(r"-{2,}")
 
 
 def code(content):
@@ -40,6 +41,12 @@ def code(content):
         m = WORD.match(content, i)
         if m:
             out.append("%" + m.group(0))  # % stops Doxygen from linking the word
+            i = m.end()
+            continue
+        m = DASHES.match(content, i)
+        if m:  # Doxygen's \-- and \--- keep them, where "--" would become an en dash
+            n = len(m.group(0))
+            out.append("\\---" * (n // 3) + ("\\--" if n % 3 == 2 else "-" * (n % 3)))
             i = m.end()
             continue
         c = content[i]
