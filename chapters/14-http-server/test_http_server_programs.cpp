@@ -301,6 +301,22 @@ TEST_CASE("a hundred pipelined requests are answered in order", "[http][pipelini
     }
 }
 
+TEST_CASE("a thousand pipelined requests that are not read cost no descriptors", "[http][pipelining]") {
+    served s;
+    http_testing::raw_client c(s.program.port());
+    std::string all;
+    for (int i = 0; i < 1000; ++i) all += request("GET", "/data.bin");
+    c.send(all);  // 40 KB of requests for 200 MB of responses, and nobody reads them
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    INFO("hint: a response waiting in the queue must not hold its file open");
+    CHECK(testing::open_descriptors(s.program.process()) < 20);
+    for (int i = 0; i < 3; ++i) {
+        auto r = c.read_response();
+        REQUIRE(r);
+        CHECK(r->body == s.files.data);
+    }
+}
+
 // [slow_reader]
 TEST_CASE("a slow reader of a large file keeps the server's memory small", "[http][memory]") {
     served s;

@@ -147,17 +147,24 @@ std::string printable(std::string_view text) {
 // [helpers]
 
 // [file_producer]
-// `length` bytes of an open file from `offset` on, 64 KiB per more(): the channel pulls the next
-// chunk only once the last one is sent, so a slow reader of a huge file costs 64 KiB here.
+// `length` bytes of the file `path` from `offset` on, 64 KiB per more(): the channel pulls the
+// next chunk only once the last one is sent, so a slow reader of a huge file costs 64 KiB here.
+// The file is opened at the first more(), when the response reaches the front of the queue:
+// responses pipelined behind it hold no descriptor while they wait.
 class file_producer : public asyncore::producer {
 public:
-    file_producer(int fd, std::uint64_t offset, std::uint64_t length) : fd_(fd), offset_(offset), left_(length) {}
-    ~file_producer() override { ::close(fd_); }
+    file_producer(std::string path, std::uint64_t offset, std::uint64_t length)
+        : path_(std::move(path)), offset_(offset), left_(length) {}
+    ~file_producer() override {
+        if (fd_ >= 0) ::close(fd_);
+    }
     file_producer(const file_producer&) = delete;
     file_producer& operator=(const file_producer&) = delete;
 
     std::string more() override {
         if (left_ == 0) return {};
+        if (fd_ < 0 && (fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC)) < 0)
+            throw std::runtime_error("cannot open " + path_ + ": " + asyncore::strerror(errno));
         std::string chunk(static_cast<std::size_t>(std::min<std::uint64_t>(left_, 65536)), '\0');
         ssize_t got = ::pread(fd_, chunk.data(), chunk.size(), static_cast<off_t>(offset_));
         if (got <= 0)  // the file shrank since its length was promised: the response cannot be whole
@@ -169,7 +176,8 @@ public:
     }
 
 private:
-    int fd_;
+    std::string path_;
+    int fd_ = -1;
     std::uint64_t offset_, left_;
 };
 // [file_producer]
@@ -261,19 +269,16 @@ void http_handler::respond(const http_request& request, bool keep_alive) {
     }
     int fd = ::open(resolved.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return send_error(errno == EACCES ? 403 : 404, head_only, keep_alive);
-    struct stat st{};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
-        return send_error(404, head_only, keep_alive);
-    }
+    struct stat st{};  // opened to know it can be read; the producer opens it again to send it
+    const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    ::close(fd);
+    if (!regular) return send_error(404, head_only, keep_alive);
     const std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
     std::string headers = "Content-Type: " + content_type(resolved) + "\r\nLast-Modified: " + http_date(st.st_mtime) +
                           "\r\nAccept-Ranges: bytes\r\n";
     std::time_t since = parse_http_date(request.header("if-modified-since"));
-    if (since != -1 && st.st_mtime <= since) {
-        ::close(fd);
+    if (since != -1 && st.st_mtime <= since)
         return send_response(304, "Last-Modified: " + http_date(st.st_mtime) + "\r\n", keep_alive, 0, nullptr);
-    }
     int status = 200;
     std::uint64_t first = 0, length = size;
     // [range]
@@ -297,19 +302,14 @@ void http_handler::respond(const http_request& request, bool keep_alive) {
             length = status == 206 ? std::min(b, size - 1) - a + 1 : 0;
         }
     }
-    if (status == 416) {
-        ::close(fd);
+    if (status == 416)
         return send_error(416, head_only, keep_alive, "Content-Range: bytes */" + std::to_string(size) + "\r\n");
-    }
     if (status == 206)
         headers += "Content-Range: bytes " + std::to_string(first) + "-" + std::to_string(first + length - 1) + "/" +
                    std::to_string(size) + "\r\n";
     // [range]
     std::unique_ptr<asyncore::producer> body;
-    if (head_only)
-        ::close(fd);
-    else
-        body = std::make_unique<file_producer>(fd, first, length);
+    if (!head_only && length > 0) body = std::make_unique<file_producer>(resolved, first, length);
     send_response(status, headers, keep_alive, static_cast<std::size_t>(length), std::move(body));
 }
 // [respond]
