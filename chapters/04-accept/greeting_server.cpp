@@ -29,15 +29,9 @@ public:
         name_ += recv(100);
         if (name_.empty() || name_.back() != '\n') return;  // not the whole line yet (or the client left)
         name_.pop_back();
-        std::cout << "visitor " << number_ << ": is called " << name_ << '\n';
-        send("goodbye, " + name_ + "\n");
-        leaving_ = true;
-        close_if_done();
-    }
-
-    void handle_write() override {
-        initiate_send();
-        close_if_done();
+        std::cout << "visitor " << number_ << ": is called " << name_ << ", saying goodbye\n";
+        send("goodbye, " + name_ + "\n");  // one short line: it leaves at once
+        close();
     }
 
     void handle_close() override {
@@ -46,16 +40,8 @@ public:
     }
 
 private:
-    void close_if_done() {  // close only once the goodbye has left
-        if (leaving_ && out_buffer.empty()) {
-            std::cout << "visitor " << number_ << ": goodbye sent, closing\n";
-            close();
-        }
-    }
-
     int number_;
     std::string name_;
-    bool leaving_ = false;
 };
 // [visitor]
 

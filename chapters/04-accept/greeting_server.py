@@ -15,7 +15,6 @@ class Visitor(asyncore.dispatcher_with_send):
         asyncore.dispatcher_with_send.__init__(self, sock)
         self.number = number
         self.name = b""
-        self.leaving = False
         print(f"visitor {number}: greeting them")
         self.send(b"hello, visitor %d! what is your name?\n" % number)
 
@@ -24,19 +23,9 @@ class Visitor(asyncore.dispatcher_with_send):
         if not self.name.endswith(b"\n"):
             return  # not the whole line yet (or the client left: handle_close ran)
         name = self.name.decode().strip()
-        print(f"visitor {self.number}: is called {name}")
-        self.send(f"goodbye, {name}\n".encode())
-        self.leaving = True
-        self.close_if_done()
-
-    def handle_write(self):
-        self.initiate_send()
-        self.close_if_done()
-
-    def close_if_done(self):  # close only once the goodbye has left
-        if self.leaving and not self.out_buffer:
-            print(f"visitor {self.number}: goodbye sent, closing")
-            self.close()
+        print(f"visitor {self.number}: is called {name}, saying goodbye")
+        self.send(f"goodbye, {name}\n".encode())  # one short line: it leaves at once
+        self.close()
 
     def handle_close(self):
         print(f"visitor {self.number}: left early")
