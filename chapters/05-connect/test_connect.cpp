@@ -128,7 +128,7 @@ TEST_CASE("handle_connect runs exactly once, before any handle_read or handle_wr
     CHECK_FALSE(c.connecting);
 }
 
-TEST_CASE("handle_connect runs while connecting is still set; connected is set after it returns", "[connect]") {
+TEST_CASE("handle_connect runs while connecting is still set and connected is set after it returns", "[connect]") {
     asyncore::channel_map map;
     testing::trace log;
     keeping_server server(map);
@@ -184,7 +184,7 @@ TEST_CASE("close() inside handle_connect() is the end of the channel", "[connect
     CHECK(c.fileno() == -1);
 }
 
-TEST_CASE("a refused connection goes through handle_error and closes the channel; handle_connect never runs",
+TEST_CASE("a refused connection goes through handle_error and closes the channel and never reaches handle_connect",
           "[connect]") {
     asyncore::channel_map map;
     net::closed_port nobody;
