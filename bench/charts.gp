@@ -25,6 +25,15 @@ set xtics norotate
 plot for [i=2:*] "forward-chart.dat" using i:xtic(1) title columnheader(i)
 }
 
+if (have("http-server-chart.dat")) {
+set output "bench-http-server.png"
+set title "HTTP server (wrk, keep-alive): requests/s for 1 KiB at 1, 10, 100 connections; MB/s for 64 MiB; median"
+set logscale y
+set ylabel "requests/s or MB/s (log)"
+set xtics norotate
+plot for [i=2:*] "http-server-chart.dat" using i:xtic(1) title columnheader(i)
+}
+
 if (have("pass-poll.dat")) {
 set output "bench-pass-cost.png"
 set style data linespoints

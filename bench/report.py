@@ -1,7 +1,7 @@
 """The benchmark's tables: medians of the raw TSVs bench/run.sh wrote, ratios, chart data.
     python3 report.py RESULTS_DIR
 Prints Markdown tables (docs/performance.md shows them) and writes echo.tsv, forward.tsv,
-http.tsv (the medians) and the *.dat files charts.gp plots."""
+http.tsv, http-server.tsv (the medians) and the *.dat files charts.gp plots."""
 import csv
 import os
 import statistics
@@ -123,6 +123,35 @@ if http:
         f.write("client\tmb_per_s\tverified\n")
         for c in ("ours", "curl"):
             f.write(f"{c}\t{fmt(m[c]).replace(',', '')}\t{'yes' if ok[c] else 'no'}\n")
+
+# HTTP server
+served = rows("http-server-raw.tsv")
+if served:
+    names = [n for n in ["ours", "ours-epoll", "python", "python-nodelay", "nginx"] if any(r["server"] == n for r in served)]
+    tests = [("small", "1"), ("small", "10"), ("small", "100"), ("large", "1")]
+    m = {(n, t, f): median(r[f] for r in served if r["server"] == n and (r["file"], r["conns"]) == t)
+         for n in names for t in tests for f in ("req_per_s", "mb_per_s", "p50_us", "p99_us")}
+    errors = {n: sum(int(r["errors"]) for r in served if r["server"] == n and r["errors"] != "NA") for n in names}
+    failed = {n: sum(r["errors"] == "NA" for r in served if r["server"] == n) for n in names}
+    value = {(n, t): m[n, t, "mb_per_s" if t[0] == "large" else "req_per_s"] for n in names for t in tests}
+    print("HTTP server: wrk, keep-alive; requests/s for a 1 KiB file at 1, 10 and 100 connections, MB/s for a "
+          "64 MiB file at 1 connection (median); ratio = ours (select) / nginx\n")
+    table(["server", "1 KiB, 1 conn req/s", "1 KiB, 10 conns req/s", "1 KiB, 100 conns req/s", "64 MiB MB/s",
+           "errors (failed runs)"],
+          [[n] + [fmt(value[n, t]) for t in tests] + [f"{errors[n]} ({failed[n]})"] for n in names] +
+          ([["ours / nginx"] + [fmt(ratio(value["ours", t], value["nginx", t]), 2) for t in tests] + [""]]
+           if "ours" in names and "nginx" in names else []))
+    print("HTTP server: latency of a request, p50 / p99 in microseconds (wrk; median of the runs)\n")
+    table(["server", "1 KiB, 1 conn", "1 KiB, 10 conns", "1 KiB, 100 conns", "64 MiB, 1 conn"],
+          [[n] + [f'{fmt(m[n, t, "p50_us"])} / {fmt(m[n, t, "p99_us"])}' for t in tests] for n in names])
+    with open(os.path.join(out, "http-server.tsv"), "w") as f:
+        f.write("server\t" + "\t".join(f"{t[0]}-{t[1]}" for t in tests) + "\terrors\n")
+        for n in names:
+            f.write(n + "\t" + "\t".join(fmt(value[n, t]).replace(",", "") for t in tests) + f"\t{errors[n]}\n")
+    with open(os.path.join(out, "http-server-chart.dat"), "w") as f:
+        f.write("test " + " ".join(names) + "\n")
+        for t, label in zip(tests, ["1KiB/1c", "1KiB/10c", "1KiB/100c", "64MiB-MB/s"]):
+            f.write(label + " " + " ".join(fmt(value[n, t]).replace(",", "").replace("NA", "0") for n in names) + "\n")
 
 # Pass cost
 passes = rows("pass-cost.tsv")

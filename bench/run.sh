@@ -3,9 +3,10 @@
 # Loopback only. Every server it starts is stopped on exit; every client run is under `timeout`.
 # BENCH_SECONDS (default 1) is the length of one echo run; BENCH_REPS (default 3) the runs per
 # configuration, of which the median is reported. BENCH_ONLY (default: all) names the steps to run,
-# separated by spaces: echo forward http pass-cost timers echo10k (BENCH_ONLY=pass-cost: the pass
+# separated by spaces: echo forward http http-server pass-cost timers echo10k (BENCH_ONLY=pass-cost: the pass
 # cost against idle channels on select(), poll() and epoll, a few seconds; echo10k: echo with
-# 10,000 connections on ours --epoll, libevent and epoll-c, about half a minute).
+# 10,000 connections on ours --epoll, libevent and epoll-c, about half a minute; http-server: wrk
+# against http_server, Python's http.server and nginx, about three minutes).
 set -euo pipefail
 
 BIN=$(cd "$1" && pwd)
@@ -60,6 +61,29 @@ free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)
 wanted() { [[ -z ${BENCH_ONLY:-} || " $BENCH_ONLY " == *" $1 "* ]]; }  # wanted STEP
 
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }  # field KEY LINE
+
+# nginx_conf DIR ROOT PORT CONNECTIONS [EXTRA]: a private nginx configuration in DIR (one worker,
+# no access log, sendfile) serving ROOT on 127.0.0.1:PORT; EXTRA goes into the http block.
+nginx_conf() {
+  cat >"$1/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $1/nginx.pid;
+error_log $1/error.log;
+events { worker_connections $4; }
+http {
+  access_log off;
+  client_body_temp_path $1/body;
+  proxy_temp_path $1/proxy;
+  fastcgi_temp_path $1/fastcgi;
+  uwsgi_temp_path $1/uwsgi;
+  scgi_temp_path $1/scgi;
+  sendfile on;
+  ${5:-}
+  server { listen 127.0.0.1:$3; root $2; }
+}
+CONF
+}
 
 # ------------------------------------------------------------------------------------------------
 if wanted echo; then
@@ -175,23 +199,7 @@ if wanted http; then
     want=$(sha256sum <"$WWW/big.bin" | cut -d' ' -f1)
     chmod -R a+rX "$TMP"
     port=$(free_port)
-    cat >"$TMP/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path $TMP/nginx/body;
-  proxy_temp_path $TMP/nginx/proxy;
-  fastcgi_temp_path $TMP/nginx/fastcgi;
-  uwsgi_temp_path $TMP/nginx/uwsgi;
-  scgi_temp_path $TMP/nginx/scgi;
-  sendfile on;
-  server { listen 127.0.0.1:$port; root $WWW; }
-}
-CONF
+    nginx_conf "$TMP/nginx" "$WWW" "$port" 64
     "$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" >"$OUT/logs/nginx.log" 2>&1 &
     PIDS+=($!)
     for ((i = 0; i < 50; i++)); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
@@ -216,6 +224,65 @@ CONF
     rm -f "$WWW/big.bin" "$TMP/got.bin"
   else
     say "bench: no nginx: HTTP skipped"
+  fi
+fi
+
+# ------------------------------------------------------------------------------------------------
+if wanted http-server; then
+  step "HTTP server: wrk against http_server, Python's http.server and nginx (3 s per run, median of $REPS)"
+  HS_TSV=$OUT/http-server-raw.tsv
+  printf 'server\tfile\tconns\trep\treq_per_s\tmb_per_s\tp50_us\tp99_us\terrors\n' >"$HS_TSV"
+  NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+  if ! command -v wrk >/dev/null 2>&1; then
+    say "bench: no wrk (apt-get install wrk): HTTP server skipped"
+  else
+    HS_WWW=$TMP/hs-www; mkdir -p "$HS_WWW" "$TMP/hs-nginx"
+    head -c 768 /dev/urandom | base64 -w 64 | head -c 1024 >"$HS_WWW/small.html"  # 1 KiB of text
+    head -c $((64 * 1024 * 1024)) /dev/urandom >"$HS_WWW/large.bin"
+    chmod -R a+rX "$TMP"
+    declare -A HS=(
+      [ours]="$BIN/http_server --port 0 --root $HS_WWW -q"
+      [ours-epoll]="$BIN/http_server --port 0 --root $HS_WWW --epoll -q"
+      [python]="$PY -W ignore $HERE/http_server.py $HS_WWW"
+      [python-nodelay]="$PY -W ignore $HERE/http_server.py $HS_WWW --nodelay"
+      [nginx]=nginx
+    )
+    for server in ours ours-epoll python python-nodelay nginx; do
+      if [[ $server == nginx ]]; then
+        [[ -x $NGINX ]] || { say "bench: no nginx: its row skipped"; continue; }
+        PORT=$(free_port)
+        # keepalive_requests: nginx closes a connection after 1000 requests by default; the others never do.
+        nginx_conf "$TMP/hs-nginx" "$HS_WWW" "$PORT" 1024 "keepalive_requests 100000000;"
+        "$NGINX" -p "$TMP/hs-nginx" -c "$TMP/hs-nginx/nginx.conf" >"$OUT/logs/http-server-nginx.log" 2>&1 &
+        SERVER_PID=$!; PIDS+=("$SERVER_PID")
+        for ((i = 0; i < 50; i++)); do curl -s -o /dev/null "http://127.0.0.1:$PORT/small.html" && break; sleep 0.1; done
+      else
+        # shellcheck disable=SC2086  # the command line is meant to split
+        start "http-server-$server" ${HS[$server]} || continue
+      fi
+      pid=$SERVER_PID
+      for test in small-1 small-10 small-100 large-1; do
+        file=${test%-*} conns=${test#*-}
+        [[ $file == small ]] && url=small.html || url=large.bin
+        for ((rep = 1; rep <= REPS; rep++)); do
+          line=$(timeout 30 wrk -t1 -c"$conns" -d3s --timeout 5s -s "$HERE/http_wrk.lua" \
+                   "http://127.0.0.1:$PORT/$url" 2>>"$OUT/logs/wrk.log" | grep '^wrk ') || line=""
+          if [[ -z $line ]]; then
+            printf '%s\t%s\t%s\t%s\tNA\tNA\tNA\tNA\tNA\n' "$server" "$file" "$conns" "$rep" >>"$HS_TSV"
+            continue
+          fi
+          us=$(field duration_us "$line")
+          errors=$(($(field connect "$line") + $(field read "$line") + $(field write "$line") + $(field status "$line") + $(field timeout "$line")))
+          printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$file" "$conns" "$rep" \
+            "$(awk "BEGIN{printf \"%.0f\", $(field requests "$line")/($us/1e6)}")" \
+            "$(awk "BEGIN{printf \"%.1f\", $(field bytes "$line")/$us}")" \
+            "$(field p50_us "$line")" "$(field p99_us "$line")" "$errors" >>"$HS_TSV"
+        done
+      done
+      stop "$pid"
+      say "  $server done"
+    done
+    rm -f "$HS_WWW/large.bin"
   fi
 fi
 
