@@ -4,7 +4,9 @@
 #include "net_helpers.hpp"
 
 #include <memory>
+#include <stdexcept>
 #include <system_error>
+#include <vector>
 
 namespace {
 
@@ -28,13 +30,14 @@ struct fixture {
     }
 };
 
-std::unique_ptr<greeting_client> make_client(const asyncore::address& where, const std::string& greeting,
-                                             asyncore::channel_map& map) {
-    std::unique_ptr<greeting_client> client;
+template <class Client = greeting_client>
+std::unique_ptr<Client> make_client(std::vector<asyncore::address> where, const std::string& greeting,
+                                    asyncore::channel_map& map) {
+    std::unique_ptr<Client> client;
     try {
-        client = std::make_unique<greeting_client>(where, greeting, &map);
+        client = std::make_unique<Client>(std::move(where), greeting, &map);
     } catch (const std::exception& e) {
-        FAIL("the constructor threw: " << e.what() << "\nhint: catch what connect() throws and fail() instead");
+        FAIL("the constructor threw: " << e.what() << "\nhint: TODO 1: catch what connect() throws and go on to the next address, or fail()");
     }
     return client;
 }
@@ -43,18 +46,20 @@ std::unique_ptr<greeting_client> make_client(const asyncore::address& where, con
 
 TEST_CASE("the constructor starts connecting and returns at once", "[ex05]") {
     fixture f;
-    auto client = make_client(f.server.bound(), "hello\n", f.map);
-    INFO("hint: TODO 1: create_socket(), then connect(): it sets `connecting` and returns without waiting");
+    auto client = make_client({f.server.bound()}, "hello\n", f.map);
+    INFO("hint: TODO 1: create_socket() of the address's family, then connect(): it sets `connecting` and returns "
+         "without waiting");
     CHECK(client->connecting);
     CHECK_FALSE(client->connected);
     CHECK(client->addr == f.server.bound());
     CHECK(f.map.get(client->fileno()) == client.get());
     CHECK(client->connects == 0);
+    CHECK(client->tries == 1);
 }
 
-TEST_CASE("once connected, the client sends its greeting", "[ex05]") {
+TEST_CASE("once connected the client sends its greeting", "[ex05]") {
     fixture f;
-    auto client = make_client(f.server.bound(), "hello, server\n", f.map);
+    auto client = make_client({f.server.bound()}, "hello, server\n", f.map);
     std::string got = f.server_reads(14);
     INFO("the server received: \"" << got << "\"");
     INFO("hint: TODO 2: handle_connect() runs when the connection is up: send() the greeting there");
@@ -64,7 +69,7 @@ TEST_CASE("once connected, the client sends its greeting", "[ex05]") {
 
 TEST_CASE("handle_connect runs once", "[ex05]") {
     fixture f;
-    auto client = make_client(f.server.bound(), "hi\n", f.map);
+    auto client = make_client({f.server.bound()}, "hi\n", f.map);
     f.server_reads(3);
     testing::run_until(f.map, [] { return false; }, 0.2);  // a few more passes
     INFO("hint: count every handle_connect() call in `connects`");
@@ -73,7 +78,7 @@ TEST_CASE("handle_connect runs once", "[ex05]") {
 
 TEST_CASE("the client collects the reply and closes when the server does", "[ex05]") {
     fixture f;
-    auto client = make_client(f.server.bound(), "hi\n", f.map);
+    auto client = make_client({f.server.bound()}, "hi\n", f.map);
     REQUIRE(f.server_reads(3) == "hi\n");
     testing::write_all(f.server.accepted.front().sock.fileno(), "welcome, ");
     testing::run_until(f.map, [] { return false; }, 0.1);
@@ -93,7 +98,9 @@ TEST_CASE("a greeting larger than the socket buffers arrives whole", "[ex05]") {
     fixture f;
     std::string greeting;
     for (int i = 0; greeting.size() < 3000000; ++i) greeting += "hello number " + std::to_string(i) + "\n";
-    auto client = make_client(f.server.bound(), greeting, f.map);
+    auto client = make_client({f.server.bound()}, greeting, f.map);
+    int small = 65536;  // a small send buffer: the kernel takes a part of the greeting at a time
+    REQUIRE(::setsockopt(client->fileno(), SOL_SOCKET, SO_SNDBUF, &small, sizeof small) == 0);
     std::string got = f.server_reads(greeting.size(), 3 * wait);
     INFO("the server received " << got.size() << " of " << greeting.size() << " bytes");
     INFO("hint: use the channel's own send(): dispatcher_with_send keeps what the kernel cannot take yet");
@@ -101,14 +108,14 @@ TEST_CASE("a greeting larger than the socket buffers arrives whole", "[ex05]") {
     CHECK(got == greeting);
 }
 
-TEST_CASE("a refused connection is reported, quietly, and handle_connect never runs", "[ex05]") {
+TEST_CASE("a refused connection is reported quietly and handle_connect never runs", "[ex05]") {
     asyncore::channel_map map;
     net::closed_port nobody;
     testing::captured_output output;
-    auto client = make_client(nobody.where, "anyone?\n", map);
+    auto client = make_client({nobody.where}, "anyone?\n", map);
     bool done = testing::run_until(map, [&] { return client->done; }, wait);
-    INFO("hint: a refused connect reaches handle_error() as a std::system_error (TODO 5); fail() records "
-         "it (TODO 6). It is also readable: handle_connect_event() throws before handle_read() would run");
+    INFO("hint: a refused connect reaches handle_error() as a std::system_error (TODO 5): with no address "
+         "left, fail() records it (TODO 6); the default handle_error() prints, yours must not");
     CHECK(done);
     CHECK(client->error == ECONNREFUSED);
     CHECK(client->failure == "Connection refused");
@@ -118,10 +125,10 @@ TEST_CASE("a refused connection is reported, quietly, and handle_connect never r
     CHECK(output.out().find("error") == std::string::npos);
 }
 
-TEST_CASE("a connect that fails at once is reported the same way, not thrown", "[ex05]") {
+TEST_CASE("a connect that fails at once is reported the same way and not thrown", "[ex05]") {
     asyncore::channel_map map;
     net::temp_dir dir;
-    auto client = make_client(asyncore::address::unix_path(dir.file("nobody.sock")), "anyone?\n", map);
+    auto client = make_client({asyncore::address::unix_path(dir.file("nobody.sock"))}, "anyone?\n", map);
     INFO("hint: connect() to a Unix socket path that does not exist throws at once, from inside the "
          "constructor (TODO 1); the channel stays registered until you close() it");
     CHECK(client->done);
@@ -131,7 +138,7 @@ TEST_CASE("a connect that fails at once is reported the same way, not thrown", "
     CHECK(client->fileno() == -1);
 }
 
-TEST_CASE("a Unix-socket connection completes inside connect(), and the greeting still goes out", "[ex05]") {
+TEST_CASE("a Unix-socket connection completes inside connect() and the greeting still goes out", "[ex05]") {
     asyncore::channel_map map;
     net::temp_dir dir;
     auto path = dir.file("server.sock");
@@ -140,9 +147,8 @@ TEST_CASE("a Unix-socket connection completes inside connect(), and the greeting
     REQUIRE(::bind(listener.fileno(), where.data(), where.size()) == 0);
     REQUIRE(::listen(listener.fileno(), 5) == 0);
 
-    auto client = make_client(where, "hello over a Unix socket\n", map);
-    INFO("hint: here handle_connect() runs inside connect(), so inside your constructor: everything it "
-         "uses must be set before connect() is called");
+    auto client = make_client({where}, "hello over a Unix socket\n", map);
+    INFO("hint: here handle_connect() runs inside connect(), so inside the constructor (TODO 1, TODO 2)");
     CHECK(client->connects == 1);
     CHECK(client->connected);
 
@@ -155,4 +161,96 @@ TEST_CASE("a Unix-socket connection completes inside connect(), and the greeting
         return got.size() >= 25;
     }, wait);
     CHECK(got == "hello over a Unix socket\n");
+}
+
+TEST_CASE("a refused address is skipped quietly and the next one gets the greeting", "[ex05]") {
+    fixture f;
+    net::closed_port nobody;
+    testing::captured_output output;
+    auto client = make_client({nobody.where, f.server.bound()}, "hello, second\n", f.map);
+    std::string got = f.server_reads(14);
+    INFO("the server received: \"" << got << "\"; error = " << client->error << ", tries = " << client->tries);
+    INFO("printed: " << output.out());
+    {
+        INFO("hint: TODO 5: a refusal in the loop is not the end while addresses are left: try the next one, "
+             "do not fail() and do not call the default handle_error()");
+        CHECK(got == "hello, second\n");
+        CHECK_FALSE(client->done);
+        CHECK(client->error == 0);
+        CHECK(output.out().find("error") == std::string::npos);
+    }
+    {
+        INFO("hint: TODO 1: count every connect you start in `tries`");
+        CHECK(client->tries == 2);
+        CHECK(client->addr == f.server.bound());
+        CHECK(client->connects == 1);
+        CHECK(f.map.size() == 2);  // the server and the client, once
+    }
+}
+
+TEST_CASE("an address that fails at once is skipped even for another family", "[ex05]") {
+    fixture f;
+    net::temp_dir dir;
+    auto client = make_client({asyncore::address::unix_path(dir.file("nobody.sock")), f.server.bound()},
+                              "hello, TCP\n", f.map);
+    std::string got = f.server_reads(11);
+    INFO("the server received: \"" << got << "\"; error = " << client->error << " (" << client->failure
+                                    << "), tries = " << client->tries);
+    INFO("hint: TODO 1: each address gets a new socket of its own family (the first was a Unix socket, the "
+         "second is TCP); a connect that fails at once goes on to the next address");
+    CHECK(got == "hello, TCP\n");
+    CHECK(client->error == 0);
+    CHECK(client->tries == 2);
+    CHECK_FALSE(client->done);
+}
+
+TEST_CASE("when every address fails the last failure is reported", "[ex05]") {
+    asyncore::channel_map map;
+    net::closed_port nobody;
+    net::temp_dir dir;
+    auto missing = asyncore::address::unix_path(dir.file("nobody.sock"));
+    testing::captured_output output;
+    auto refused_last = make_client({missing, nobody.where}, "anyone?\n", map);
+    bool done = testing::run_until(map, [&] { return refused_last->done; }, wait);
+    auto missing_last = make_client({nobody.where, missing}, "anyone?\n", map);
+    done = testing::run_until(map, [&] { return missing_last->done; }, wait) && done;
+    INFO("errors: " << refused_last->error << " (" << refused_last->failure << ") then " << missing_last->error
+                    << " (" << missing_last->failure << ")");
+    INFO("hint: TODO 1 and TODO 5: fail() once no address is left, with the errno of the last one tried");
+    CHECK(done);
+    CHECK(refused_last->error == ECONNREFUSED);
+    CHECK(missing_last->error == ENOENT);
+    CHECK(missing_last->failure == "No such file or directory");
+    CHECK(refused_last->tries == 2);
+    CHECK(missing_last->tries == 2);
+    CHECK(missing_last->connects == 0);
+    CHECK(map.empty());
+    INFO("printed: " << output.out());
+    CHECK(output.out().find("error") == std::string::npos);
+}
+
+namespace {
+// A client with a bug in a handler: the exception is not a connection failure.
+struct buggy_client : greeting_client {
+    using greeting_client::greeting_client;
+    void handle_connect() override {
+        greeting_client::handle_connect();
+        throw std::logic_error("a bug in handle_connect");
+    }
+};
+}  // namespace
+
+TEST_CASE("an exception that is not a system_error goes to the default handle_error", "[ex05]") {
+    fixture f;
+    net::closed_port nobody;
+    testing::captured_output output;
+    auto client = make_client<buggy_client>({f.server.bound(), nobody.where}, "hi\n", f.map);
+    bool done = testing::run_until(f.map, [&] { return client->done; }, wait);
+    INFO("printed: " << output.out() << "\ntries = " << client->tries << ", error = " << client->error);
+    INFO("hint: TODO 5: only a std::system_error means the connection failed; anything else goes to "
+         "dispatcher::handle_error(), which logs it and calls your handle_close()");
+    CHECK(done);
+    CHECK(output.out().find("a bug in handle_connect") != std::string::npos);
+    CHECK(client->tries == 1);
+    CHECK(client->error == 0);
 }
