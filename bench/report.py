@@ -87,7 +87,7 @@ if configs:
 # Forwarding
 fwd = rows("forward-raw.tsv")
 if fwd:
-    names = [n for n in ["direct", "ours", "socat", "python"] if any(r["forwarder"] == n for r in fwd)]
+    names = [n for n in ["direct", "ours", "splice", "socat", "python"] if any(r["forwarder"] == n for r in fwd)]
     tests = []
     for r in fwd:
         if r["test"] not in tests:

@@ -144,13 +144,16 @@ if wanted forward; then
   printf 'forwarder\ttest\trep\tvalue\tunit\n' >"$FWD_TSV"
   start bulk-source "$BIN/bulk" --serve "$BULK"; BULK_PORT=$PORT
   start echo-remote "$BIN/epoll_echo" 0; ECHO_PORT=$PORT
-  for fwd in direct ours socat python; do
+  FORWARDERS=(direct ours splice socat python)
+  [[ -x $BIN/splice_forwarder ]] || FORWARDERS=(direct ours socat python)
+  for fwd in "${FORWARDERS[@]}"; do
     bulk_port=$BULK_PORT echo_port=$ECHO_PORT pids=()
     if [[ $fwd != direct ]]; then
       for remote in bulk echo; do
         [[ $remote == bulk ]] && rport=$BULK_PORT || rport=$ECHO_PORT
         case $fwd in
           ours) start "fwd-$fwd-$remote" "$BIN/port_forwarder" -l 127.0.0.1 -p 0 -r 127.0.0.1 -P "$rport" ;;
+          splice) start "fwd-$fwd-$remote" "$BIN/splice_forwarder" -p 0 -P "$rport" ;;  # chapter 15's challenge
           python) start "fwd-$fwd-$remote" "$PY" -W ignore "$ROOT/chapters/10-port-forwarder/port_forwarder.py" \
                     -l 127.0.0.1 -p 0 -r 127.0.0.1 -P "$rport" ;;
           socat)
@@ -340,7 +343,7 @@ step "Results"
 "$PY" "$HERE/report.py" "$OUT"
 if command -v gnuplot >/dev/null 2>&1; then
   (cd "$OUT" && gnuplot "$HERE/charts.gp") && say "charts: $OUT/*.png"
-  if [[ -n $IMAGES ]]; then
+  if [[ -n $IMAGES ]] && compgen -G "$OUT/bench-*.png" >/dev/null; then  # BENCH_ONLY may draw none
     mkdir -p "$IMAGES"
     cp "$OUT"/bench-*.png "$IMAGES"/
     say "copied the charts into $IMAGES"
