@@ -195,3 +195,21 @@ if big:
     table(["server", "round trips/s", "p50 µs", "p99 µs", "RSS per connection (B)", "trips / epoll-c"],
           [[n, fmt(m[n, "trips_per_s"]), fmt(m[n, "p50_us"]), fmt(m[n, "p99_us"]), fmt(per_conn(n)),
             fmt(ratio(m[n, "trips_per_s"], m.get(("epoll-c", "trips_per_s"))), 2)] for n in names])
+
+h10k = rows("http10k-raw.tsv")
+if h10k:
+    print("\nHTTP server at 10,000 keep-alive connections, 1 KiB file, wrk -t2 -c10000 -d5s: medians; served at 2 s ="
+          " connections the server had established 2 s into the run; RSS per connection as for echo\n")
+    names = [n for n in ["ours-epoll", "nginx"] if any(r["server"] == n for r in h10k)]
+    fields = ("req_per_s", "p50_us", "p99_us", "timeouts", "other_errors", "served_at_2s", "rss_fresh_kb", "rss_peak_kb")
+    m = {(n, f): median(r[f] for r in h10k if r["server"] == n) for n in names for f in fields}
+    def per_conn_http(n):
+        if m[n, "rss_peak_kb"] is None or m[n, "rss_fresh_kb"] is None:
+            return None
+        return (m[n, "rss_peak_kb"] - m[n, "rss_fresh_kb"]) * 1024 / 10000
+    table(["server", "requests/s", "p50 µs", "p99 µs", "timeouts (> 2 s)", "other errors", "served at 2 s",
+           "RSS per connection (B)", "requests / nginx"],
+          [[n, fmt(m[n, "req_per_s"]), fmt(m[n, "p50_us"]), fmt(m[n, "p99_us"]), fmt(m[n, "timeouts"]),
+            fmt(m[n, "other_errors"]), fmt(m[n, "served_at_2s"]), fmt(per_conn_http(n)),
+            fmt(ratio(m[n, "req_per_s"], m.get(("nginx", "req_per_s"))), 2)] for n in names])
+

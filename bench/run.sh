@@ -3,10 +3,11 @@
 # Loopback only. Every server it starts is stopped on exit; every client run is under `timeout`.
 # BENCH_SECONDS (default 1) is the length of one echo run; BENCH_REPS (default 3) the runs per
 # configuration, of which the median is reported. BENCH_ONLY (default: all) names the steps to run,
-# separated by spaces: echo forward http http-server pass-cost timers echo10k (BENCH_ONLY=pass-cost: the pass
+# separated by spaces: echo forward http http-server pass-cost timers echo10k http10k (BENCH_ONLY=pass-cost: the pass
 # cost against idle channels on select(), poll() and epoll, a few seconds; echo10k: echo with
 # 10,000 connections on ours --epoll, libevent and epoll-c, about half a minute; http-server: wrk
-# against http_server, Python's http.server and nginx, about three minutes).
+# against http_server, Python's http.server and nginx, about three minutes; http10k: wrk with 10,000
+# keep-alive connections against http_server --epoll and nginx, about half a minute).
 set -euo pipefail
 
 BIN=$(cd "$1" && pwd)
@@ -336,6 +337,60 @@ if wanted echo10k; then
     stop "$SERVER_PID"
     say "  $server done"
   done
+fi
+
+# ------------------------------------------------------------------------------------------------
+if wanted http10k; then
+  step "HTTP server at 10,000 keep-alive connections: http_server --epoll and nginx (5 s per run, median of $REPS)"
+  H10K_TSV=$OUT/http10k-raw.tsv
+  printf 'server\trep\treq_per_s\tp50_us\tp99_us\ttimeouts\tother_errors\tserved_at_2s\trss_fresh_kb\trss_peak_kb\n' >"$H10K_TSV"
+  NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+  hard=$(ulimit -Hn)
+  [[ $hard == unlimited || $hard -ge 20500 ]] && ulimit -n 20500 || ulimit -n "$hard"  # wrk and the server each hold 10,000
+  if ! command -v wrk >/dev/null 2>&1; then
+    say "bench: no wrk (apt-get install wrk): skipped"
+  else
+    H10K_WWW=$TMP/h10k-www; mkdir -p "$H10K_WWW" "$TMP/h10k-nginx"
+    head -c 768 /dev/urandom | base64 -w 64 | head -c 1024 >"$H10K_WWW/small.html"
+    chmod -R a+rX "$TMP"
+    for server in ours-epoll nginx; do
+      for ((rep = 1; rep <= REPS; rep++)); do  # a fresh server each run: every run starts with the storm of connects
+        if [[ $server == nginx ]]; then
+          [[ -x $NGINX ]] || { say "bench: no nginx: its row skipped"; break; }
+          PORT=$(free_port)
+          nginx_conf "$TMP/h10k-nginx" "$H10K_WWW" "$PORT" 20000 "keepalive_requests 100000000;"
+          sed -i '1i worker_rlimit_nofile 20000;' "$TMP/h10k-nginx/nginx.conf"
+          "$NGINX" -p "$TMP/h10k-nginx" -c "$TMP/h10k-nginx/nginx.conf" >"$OUT/logs/http10k-nginx.log" 2>&1 &
+          SERVER_PID=$!; PIDS+=("$SERVER_PID")
+          for ((i = 0; i < 50; i++)); do curl -s -o /dev/null "http://127.0.0.1:$PORT/small.html" && break; sleep 0.1; done
+          pid=$(pgrep -P "$SERVER_PID" | head -n 1)  # the worker serves; the master only waits
+        else
+          # Its default --max-connections counts two descriptors per client (the socket, and a file
+          # while it is sent): under ulimit -n 20000 that makes 9,995, and wrk would meet refusals.
+          start "http10k-$server" "$BIN/http_server" --port 0 --root "$H10K_WWW" --epoll -q --max-connections 10000 || break
+          pid=$SERVER_PID
+        fi
+        fresh=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+        (sleep 2; ss -Htn state established "sport = :$PORT" | wc -l >"$TMP/served") &
+        line=$(timeout 60 wrk -t2 -c10000 -d5s -s "$HERE/http_wrk.lua" "http://127.0.0.1:$PORT/small.html" \
+                 2>>"$OUT/logs/wrk.log" | grep '^wrk ') || line=""
+        wait $! 2>/dev/null || true
+        peak=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo NA)
+        stop "$SERVER_PID"
+        if [[ -z $line ]]; then
+          printf '%s\t%s\tNA\tNA\tNA\tNA\tNA\tNA\t%s\t%s\n' "$server" "$rep" "$fresh" "$peak" >>"$H10K_TSV"
+          continue
+        fi
+        us=$(field duration_us "$line")
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$rep" \
+          "$(awk "BEGIN{printf \"%.0f\", $(field requests "$line")/($us/1e6)}")" \
+          "$(field p50_us "$line")" "$(field p99_us "$line")" "$(field timeout "$line")" \
+          "$(($(field connect "$line") + $(field read "$line") + $(field write "$line") + $(field status "$line")))" \
+          "$(cat "$TMP/served" 2>/dev/null || echo NA)" "$fresh" "${peak:-NA}" >>"$H10K_TSV"
+      done
+      say "  $server done"
+    done
+  fi
 fi
 
 # ------------------------------------------------------------------------------------------------

@@ -115,6 +115,15 @@ inline std::size_t default_max_connections(std::size_t descriptors_per_client, a
 }
 // [max_connections]
 
+/// How many waiting connections a server's handle_accept() takes per read event on its listening
+/// socket: as many as the servers' listen(1024) lets the kernel queue, so one event can empty a
+/// full queue. asyncore's default takes one. A pass that also serves thousands of busy clients
+/// then accepts one client per pass: the queue overflows, and the kernel drops the handshakes of
+/// new clients, who retry a second or more later. With one per event, wrk opening 10,000
+/// keep-alive connections to http_server --epoll found 3,000 of them served after 6 s; with this
+/// bound, over 9,000 (docs/performance.md). nginx's `multi_accept on` takes every waiting one.
+inline constexpr int accepts_per_event = 1024;
+
 /// For a server's handle_accept(): true when `clients` already reach `max_connections`. Then it
 /// logs "refused HOST:PORT: N clients already, the most allowed (--max-connections)" to `log`,
 /// and the caller lets the accepted socket close: the client sees end of file at once.

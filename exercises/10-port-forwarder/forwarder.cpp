@@ -235,14 +235,17 @@ void forward_end::handle_write_event() {
 }
 
 void forwarder::handle_accept() {
-    auto accepted = accept();
-    if (!accepted) return;
-    auto& [sock, peer] = *accepted;
-    std::size_t clients = (map().size() - 1) / 2;  // two ends per client in the map, and this one
-    if (server_program::at_connection_limit(clients, limits_.max_connections, peer, log_)) return;  // `sock` closes
-    int fd = sock.fileno();
-    handle_accepted(std::move(sock), peer);
-    auto* client = dynamic_cast<forward_end*>(map().get(fd));
-    if (client && client->partner()) client->watch(limits_);
+    for (int i = 0; i < server_program::accepts_per_event; ++i) {  // not one per pass: see there
+        auto accepted = accept();
+        if (!accepted) return;  // none is waiting any more
+        auto& [sock, peer] = *accepted;
+        std::size_t clients = (map().size() - 1) / 2;  // two ends per client in the map, and this one
+        if (server_program::at_connection_limit(clients, limits_.max_connections, peer, log_))
+            continue;  // `sock` closes
+        int fd = sock.fileno();
+        handle_accepted(std::move(sock), peer);
+        auto* client = dynamic_cast<forward_end*>(map().get(fd));
+        if (client && client->partner()) client->watch(limits_);
+    }
 }
 // [watch]
