@@ -7,10 +7,8 @@
 // (default 10,000, or what the descriptors allow) closes at once, with a log line, a client past
 // it (chapter 12). --poll waits in poll() (chapter 11), --epoll in epoll (chapter 15), not both:
 // usage on stderr, exit 2.
+#include "command_line.hpp"
 #include "echo_server.hpp"
-#include "server_program.hpp"
-
-#include <getopt.h>
 
 #include <iostream>
 #include <string>
@@ -32,57 +30,17 @@ int usage(int status) {
 int main(int argc, char* argv[]) {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;
-    bool use_poll = false, use_epoll = false, quiet = false;
     client_limits limits;
-    bool max_given = false;
-    const option options[] = {{"host", required_argument, nullptr, 'h'},
-                              {"port", required_argument, nullptr, 'p'},
-                              {"idle-timeout", required_argument, nullptr, 'i'},
-                              {"max-connections", required_argument, nullptr, 'm'},
-                              {"poll", no_argument, nullptr, 'P'},
-                              {"epoll", no_argument, nullptr, 'E'},
-                              {"quiet", no_argument, nullptr, 'q'},
-                              {"help", no_argument, nullptr, '?'},
-                              {nullptr, 0, nullptr, 0}};
-    for (int opt; (opt = ::getopt_long(argc, argv, "q", options, nullptr)) != -1;) {
-        if (opt == 'h') {
-            host = optarg;
-        } else if (opt == 'p') {
-            if (!server_program::parse_port(optarg, port)) {
-                std::cerr << "echo_server: not a port number: " << optarg << '\n';
-                return usage(2);
-            }
-        } else if (opt == 'i') {
-            if (!server_program::parse_seconds(optarg, limits.idle_timeout)) {
-                std::cerr << "echo_server: not a number of seconds: " << optarg << '\n';
-                return usage(2);
-            }
-        } else if (opt == 'm') {
-            if (!server_program::parse_count(optarg, limits.max_connections)) {
-                std::cerr << "echo_server: not a number of connections: " << optarg << '\n';
-                return usage(2);
-            }
-            max_given = true;
-        } else if (opt == 'P') {
-            use_poll = true;
-        } else if (opt == 'E') {
-            use_epoll = true;
-        } else if (opt == 'q') {
-            quiet = true;
-        } else {
-            return usage(std::string(argv[optind - 1]) == "--help" ? 0 : 2);
-        }
-    }
-    if (optind < argc) {
-        std::cerr << "echo_server: unexpected argument: " << argv[optind] << '\n';
-        return usage(2);
-    }
+    server_program::shared_flags shared;
+    auto flags = server_program::server_flags(limits, shared);
+    flags.push_back(server_program::text_flag("host", 0, host));
+    flags.push_back(server_program::port_flag("port", 0, port));
+    if (int status = server_program::parse_flags("echo_server", argc, argv, flags, usage); status >= 0) return status;
     asyncore::backend_choice backend = false;
-    if (!server_program::backend_from_flags("echo_server", use_poll, use_epoll, backend)) return usage(2);
-    if (!max_given) limits.max_connections = server_program::default_max_connections(1, backend);
+    if (!server_program::settle_flags("echo_server", shared, 1, limits, backend)) return usage(2);
     server_program::server_output output;  // from here on, stdout never blocks and never kills
     try {
-        echo_server server(asyncore::address::resolve(host, port), nullptr, output.log(quiet), limits);
+        echo_server server(asyncore::address::resolve(host, port), nullptr, output.log(shared.quiet), limits);
         server_program::serve(server, server.local_address(), backend);
     } catch (const std::exception& e) {
         std::cerr << "echo_server: " << e.what() << '\n';
