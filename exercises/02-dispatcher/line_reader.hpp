@@ -45,6 +45,8 @@ public:
 
     /// The bytes partial_ has moved so far (the tests read it).
     std::size_t bytes_moved() const { return partial_.moved; }
+    /// The bytes of the line whose "\n" has not arrived yet (the challenge reads it).
+    std::size_t unfinished() const { return partial_.size(); }
 
 private:
     counted_string partial_;  // the start of a line whose "\n" has not arrived yet

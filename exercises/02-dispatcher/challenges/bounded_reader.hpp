@@ -10,10 +10,6 @@
 /// Your line_reader (from line_reader.cpp) with a limit. A peer that sends and sends without a
 /// "\n" would make the unfinished line grow until memory runs out. A bounded_reader refuses a line
 /// that grows past `max_line` bytes: it records why in `error`, and closes.
-///
-/// line_reader keeps its unfinished line in a private member, so a bounded_reader keeps its own,
-/// `pending_`: its handle_read() reads, cuts the complete lines into the inherited `lines`, and
-/// checks what is left.
 class bounded_reader : public line_reader {
 public:
     /// The most bytes a line may hold while its "\n" has not arrived (a "\r" counts too).
@@ -24,12 +20,7 @@ public:
     /// Why the reader closed early; empty while all is well.
     std::string error;
 
-    /// Reads what arrived, cuts out the complete lines, then refuses an unfinished line of more
-    /// than `max_line` bytes: sets `error` and closes. TODO
+    /// Reads as line_reader does (yours), then refuses an unfinished line of more than
+    /// `max_line` bytes: sets `error` and closes. TODO
     void handle_read() override;
-    /// Delivers `pending_` as the last line, then does what line_reader::handle_close() does.
-    void handle_close() override;
-
-private:
-    std::string pending_;  // the start of a line whose "\n" has not arrived yet
 };

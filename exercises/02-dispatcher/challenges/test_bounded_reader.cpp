@@ -38,7 +38,7 @@ TEST_CASE("a line longer than max_line closes the reader with an error", "[ex02]
     f.settle();
     INFO("error: \"" << f.reader->error << "\"");
     {
-        INFO("hint: after cutting out the complete lines, handle_read() must check pending_.size() > max_line, then set error and close()");
+        INFO("hint: after cutting out the complete lines, handle_read() must call line_reader::handle_read(), then check unfinished() > max_line, set error and close()");
         CHECK_FALSE(f.reader->error.empty());
         CHECK(f.closed());
         CHECK(f.map.empty());
@@ -51,10 +51,10 @@ TEST_CASE("a line longer than max_line closes the reader with an error", "[ex02]
 
 TEST_CASE("a line of exactly max_line bytes is still delivered", "[ex02][challenge]") {
     fixture f;
-    // The line's bytes first, its "\n" later: pending_ holds exactly max_line bytes for a while.
+    // The line's bytes first, its "\n" later: the unfinished line is exactly max_line bytes for a while.
     f.send(std::string(max_line, 'x'));
     f.settle();
-    INFO("hint: refuse only more than max_line bytes (>, not >=), and count only what is left in pending_ after the complete lines are cut out");
+    INFO("hint: refuse only more than max_line bytes (>, not >=), and count only the unfinished line (unfinished()), after the complete lines are cut out");
     REQUIRE_FALSE(f.closed());
     f.send("\nafter\n");
     f.settle();
@@ -91,7 +91,7 @@ TEST_CASE("a long line that arrives in small pieces is refused as soon as it is 
         f.settle();
     }
     INFO("sent " << sent << " bytes; error: \"" << f.reader->error << "\"");
-    INFO("hint: check the whole unfinished line (pending_ after each read), not the size of one read");
+    INFO("hint: check the whole unfinished line (unfinished() after each read), not the size of one read");
     CHECK_FALSE(f.reader->error.empty());
     CHECK(f.closed());
     CHECK(sent <= max_line + 2 * piece.size());
