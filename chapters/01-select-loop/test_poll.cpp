@@ -104,3 +104,19 @@ TEST_CASE("a descriptor closed behind the library's back ends its channel only",
     CHECK(c.events.count("a.close") == 1);
     CHECK(c.events.count("b.read") == 1);
 }
+
+TEST_CASE("a channel registered without a descriptor hears EBADF and the others are served", "[poll][errors]") {
+    asyncore::channel_map map;
+    trace events;
+    auto [sock, peer] = testing::socket_pair();
+    probe none{asyncore::socket(), map, events, "none"};  // an empty socket: fileno() is -1
+    probe b{std::move(sock), map, events, "b"};
+    testing::write_all(peer.fileno(), "y");
+
+    INFO("select() would be handed FD_SET(-1), a shift by a negative count; poll() would skip it silently");
+    REQUIRE_NOTHROW(poll_under_test(testing::patience, map));
+    CHECK(events.count("none.error") == 1);
+    CHECK_THAT(none.last_error, testing::contains("without a descriptor"));
+    CHECK(b.received == "y");
+}
+

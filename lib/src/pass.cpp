@@ -4,6 +4,9 @@
 #include "deliver.hpp"
 #include "wait_budget.hpp"
 
+#include <cerrno>
+#include <system_error>
+
 namespace asyncore::detail {
 
 namespace {
@@ -36,9 +39,13 @@ interest ask(const ticket& t) {
 // [ask_one]
 
 // A backend may refuse a descriptor (select() and FD_SETSIZE): the channel's handle_error() hears why.
+// No backend can watch a channel registered with no descriptor (a stream whose fileno() is -1):
+// FD_SET(-1) shifts by a negative count, poll() skips it without a word, epoll_ctl() says EBADF.
 bool admitted(const backend& kernel, const ticket& t) {
     bool watchable = false;
     deliver(*t.channel, [&](dispatcher&) {
+        if (t.fd < 0)
+            throw std::system_error(EBADF, std::generic_category(), "a channel registered without a descriptor");
         kernel.check_watchable(t.fd);
         watchable = true;
     });
