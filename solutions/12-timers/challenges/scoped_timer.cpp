@@ -17,7 +17,9 @@ scoped_timer::scoped_timer(scoped_timer&& other) noexcept {
 
 scoped_timer& scoped_timer::operator=(scoped_timer&& other) noexcept {
     // TODO 3 begin
+    // [assign]
     if (&other != this) reset(std::exchange(other.timer_, {}));
+    // [assign]
     // TODO 3 end
     return *this;
 }
@@ -30,8 +32,10 @@ scoped_timer::~scoped_timer() {
 
 void scoped_timer::reset(asyncore::timer timer) noexcept {
     // TODO 5 begin
+    // [reset]
     timer_.cancel();
     timer_ = std::move(timer);
+    // [reset]
     // TODO 5 end
 }
 

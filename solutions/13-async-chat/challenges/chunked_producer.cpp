@@ -8,6 +8,7 @@ chunked_producer::chunked_producer(std::unique_ptr<asyncore::producer> inner) : 
 
 std::string chunked_producer::more() {
     // TODO 1 begin
+    // [more]
     if (finished_) return {};
     std::string data = inner_ ? inner_->more() : std::string();
     if (data.empty()) {
@@ -18,5 +19,6 @@ std::string chunked_producer::more() {
     char size[32];
     std::snprintf(size, sizeof size, "%zx\r\n", data.size());
     return size + data + "\r\n";
+    // [more]
     // TODO 1 end
 }

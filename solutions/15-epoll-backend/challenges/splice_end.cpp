@@ -55,6 +55,7 @@ bool splice_end::writable() {
 
 void splice_end::handle_read() {
     // TODO 3 begin
+    // [splice_in]
     if (!partner_) return;
     ssize_t n = ::splice(fileno(), nullptr, pipe_write_, nullptr, capacity_ - in_pipe_, splice_flags);
     if (n > 0) {
@@ -69,6 +70,7 @@ void splice_end::handle_read() {
     } else if (errno != EAGAIN && errno != EINTR) {
         throw std::system_error(errno, std::generic_category(), "splice from socket");
     }
+    // [splice_in]
     // TODO 3 end
 }
 
@@ -87,11 +89,13 @@ void splice_end::handle_write() {
             throw std::system_error(errno, std::generic_category(), "splice to socket");
         }
     }
+    // [half_close]
     if (partner_->in_pipe_ == 0 && partner_->read_done_ && !write_done_) {
         shutdown(SHUT_WR);  // the last byte went out: now the half-close
         write_done_ = true;
         close_if_finished();
     }
+    // [half_close]
     // TODO 4 end
 }
 
