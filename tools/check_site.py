@@ -12,6 +12,7 @@ import html
 import html.parser
 import os
 import re
+import pathlib
 import sys
 import urllib.parse
 
@@ -22,9 +23,12 @@ LEAKS = [
      "a Doxygen command shown as text"),
     (re.compile(r"\\(ref|snippet|include|image|dot|enddot|subpage|verbinclude|code|endcode)\b(?!\()"),
      "a Doxygen command shown as text"),
-    (re.compile(r"<(hr|br|p|td|tr|table|code|b|em|strong|a)\b[^>]*>", re.I),
-     "an HTML tag shown as text"),
     (re.compile(r"\{#[A-Za-z_][\w-]*\}"), "a heading label {#...} shown as text"),
+]
+# Markup shown as text: a leak in prose; in code, a leak unless a source writes it so (a page
+# about HTML escaping shows `a &lt;b&gt;` on purpose, and so does a C++ excerpt that writes it).
+MARKUP = [
+    (re.compile(r"<(hr|br|p|td|tr|table|code|b|em|strong|a)\b[^>]*>", re.I), "an HTML tag shown as text"),
     (re.compile(r"&(#\d+|#x[0-9a-fA-F]+|amp|lt|gt|quot|nbsp|ndash|mdash);"), "an HTML entity shown as text"),
 ]
 # Only in prose (outside code and preformatted blocks).
@@ -117,6 +121,13 @@ def check(html_dir):
             for m in rx.finditer(prose):
                 faults.append(f"{name}: {what}: {context(prose, m)}")
         code = "".join(page.code_lines)
+        for rx, what in MARKUP:
+            for m in rx.finditer(prose):
+                faults.append(f"{name}: {what}: {context(prose, m)}")
+            for piece in page.code_lines:  # each text of a code element on its own
+                for m in rx.finditer(piece):
+                    if not written_so(piece, m):
+                        faults.append(f"{name}: {what} (in code, and no source writes it so): {context(piece, m)}")
         for m in re.finditer("[\u2013\u2014]", code):  # Doxygen's typography on "--" and "---"
             faults.append(f"{name}: a dash in code (a command-line flag would not work): {context(code, m)}")
         if not name.endswith("_source.html"):
@@ -167,6 +178,23 @@ def check_link(html_dir, name, href, in_code, pages):
         if ids is not None and url.fragment not in ids:
             return f"a link to a missing anchor: {href}"
     return None
+
+
+_sources = None
+
+
+def written_so(text, m):
+    """Whether the match, with a few characters around it, is written so in a page's source
+    (a Markdown page or a C++ file of the repository): then the code shows it on purpose."""
+    global _sources
+    if _sources is None:
+        parts = []
+        for path in pathlib.Path(ROOT).rglob("*"):
+            if path.suffix in (".md", ".cpp", ".hpp", ".py") and "build" not in path.relative_to(ROOT).parts[:1]:
+                parts.append(" ".join(path.read_text(errors="replace").split()))
+        _sources = "\n".join(parts)
+    start, end = max(0, m.start() - 6), min(len(text), m.end() + 6)
+    return " ".join(text[start:end].split()) in _sources
 
 
 def context(text, m):

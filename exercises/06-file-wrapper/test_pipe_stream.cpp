@@ -328,11 +328,16 @@ TEST_CASE("pipe_feeder whose reader is gone ends in handle_close and does not di
           "[ex06][feeder]") {
     feeder_fixture f(numbered_text(200 * 1024));
     ::close(f.pipe.read_end.release());
+    testing::captured_output output;  // where the default handle_error() would print its line
     INFO("hint: a write to a pipe without a reader fails with EPIPE: your send() must return -1 and leave "
          "errno as write() set it, so that the dispatcher calls the feeder's handle_close()");
     REQUIRE(f.run_until([&] { return f.feeder->finished; }));
     CHECK(f.feeder->reader_gone);
     CHECK(f.map.empty());
+    INFO("what the loop printed: " << output.out());
+    INFO("hint: the feeder must end through handle_close(), not through an error (an exception from your "
+         "wrapper, or a descriptor the loop cannot watch, goes to handle_error())");
+    CHECK(output.out().find("error:") == std::string::npos);
 }
 
 TEST_CASE("pipe_feeder and pipe_source together move text from a string to a socket", "[ex06][feeder][source]") {
