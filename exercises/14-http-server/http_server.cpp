@@ -264,7 +264,9 @@ void http_handler::respond(const http_request& request, bool keep_alive) {
         if (!S_ISDIR(st.st_mode)) break;
         if (path.back() != '/')  // "/docs" -> "/docs/": relative links in its index resolve there
             return send_error(301, head_only, keep_alive, "Location: " + std::string(target) + "/\r\n");
-        if (tries == 1) return send_error(404, head_only, keep_alive);
+        if (tries == 1) return send_error(404, head_only, keep_alive);  // its index.html is a folder
+        if (::access((resolved + "/index.html").c_str(), F_OK) != 0)
+            return respond_to_folder(resolved, path, head_only, keep_alive);
         path += "index.html";
     }
     int fd = ::open(resolved.c_str(), O_RDONLY | O_CLOEXEC);
@@ -335,6 +337,10 @@ void http_handler::send_error(int status, bool head_only, bool keep_alive, const
     std::string body = std::to_string(status) + " " + reason(status) + "\n";
     send_response(status, "Content-Type: text/plain; charset=utf-8\r\n" + extra_headers, keep_alive, body.size(),
                   nullptr, head_only ? "" : body);
+}
+
+void http_handler::respond_to_folder(const std::string&, const std::string&, bool head_only, bool keep_alive) {
+    send_error(404, head_only, keep_alive);
 }
 
 void http_handler::log_response(int status, std::size_t length) {

@@ -75,9 +75,13 @@ public:
     void handle_read_event() override;
     void handle_write_event() override;
 
-private:
-    /// Queues the response to a well-formed request: the file, or an error (given).
-    void respond(const http_request& request, bool keep_alive);
+protected:
+    /// A GET or HEAD of a folder inside the root that has no index.html: `folder` is its real path
+    /// on disk, `url_path` the path the client asked for (percent-decoded, ending in '/').
+    /// Default: 404, as Python's http.server answers when it does not list folders. A subclass
+    /// may answer with a page of its own through send_response() (the chapter's challenge).
+    virtual void respond_to_folder(const std::string& folder, const std::string& url_path, bool head_only,
+                                   bool keep_alive);
     /// Queues an error response with a short text body; with `close`, the connection closes
     /// after it and reads nothing more (given).
     void send_error(int status, bool head_only, bool keep_alive, const std::string& extra_headers = "");
@@ -85,6 +89,10 @@ private:
     /// `keep_alive` (given).
     void send_response(int status, const std::string& headers, bool keep_alive, std::size_t length,
                        std::unique_ptr<asyncore::producer> source, const std::string& body = "");
+
+private:
+    /// Queues the response to a well-formed request: the file, or an error (given).
+    void respond(const http_request& request, bool keep_alive);
     /// One log line per response: `peer "request line" status length` (given).
     void log_response(int status, std::size_t length);
 

@@ -37,34 +37,16 @@ std::string listing_line(const std::string& name, bool is_folder);
 /// when the folder holds an `index.html`: then http_handler serves that file instead. TODO 2
 std::optional<std::string> folder_listing(const std::string& folder, const std::string& url_path);
 
-/// An http_handler that answers a GET or HEAD of a folder (its path ending in '/', inside the
-/// root) with folder_listing()'s page, as text/html; every other request, and a folder that
-/// has an index.html, goes to http_handler as before (given).
-///
-/// It sits in front of http_handler: it holds the bytes of each request head until the head is
-/// complete, and only then either answers it or hands the bytes, unchanged, to
-/// http_handler::collect_incoming_data() and found_terminator().
+/// Your http_handler, which answers a GET or HEAD of a folder without an index.html with
+/// folder_listing()'s page, as text/html (given).
 class listing_handler : public http_handler {
 public:
-    /// What http_handler takes.
-    listing_handler(asyncore::socket sock, asyncore::channel_map* map, const std::string& root, std::ostream& log,
-                    const http_limits& limits);
+    using http_handler::http_handler;
 
-    /// Holds the bytes of a head (given).
-    void collect_incoming_data(std::string_view data) override;
-    /// A complete head for a folder to list: the listing. Anything else: http_handler (given).
-    void found_terminator() override;
-
-private:
-    bool answer_with_listing(const http_request& request);
-    void pass_on();
-
-    std::string root_;
-    std::ostream& log_;
-    http_limits limits_;
-    std::string held_;      // the bytes of the head not yet passed on to http_handler
-    bool passing_ = false;  // until the next terminator, bytes go straight to http_handler
-    bool closing_ = false;  // a listing was the last response: read nothing more
+protected:
+    /// The listing, where http_handler would answer 404 (given).
+    void respond_to_folder(const std::string& folder, const std::string& url_path, bool head_only,
+                           bool keep_alive) override;
 };
 
 /// An http_server whose connections are listing_handlers (given).
@@ -74,7 +56,7 @@ public:
     listing_server(const asyncore::address& where, const std::string& root, asyncore::channel_map* map,
                    std::ostream& log, http_limits limits = {});
 
-    /// Makes a listing_handler for the connection (no connection limit).
+    /// Makes a listing_handler for each waiting connection (no connection limit).
     void handle_accept() override;
 
 private:
