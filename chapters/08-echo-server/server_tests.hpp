@@ -275,6 +275,21 @@ inline void check_serves_at_once(const std::vector<std::string>& argv, int n, rl
     CHECK(testing::open_descriptors(server) > static_cast<std::size_t>(n));
 }
 
+// `program` with no flag listens on 127.0.0.1:8080 (or, where the port is taken, says so in a line
+// that names it, and exits 1).
+inline void check_listens_by_default(const std::string& program) {
+    child_process server({program}, true);
+    auto line = server.read_line();
+    REQUIRE(line);
+    if (line->find("Address already in use") != std::string::npos) {
+        INFO("port 8080 is taken on this machine; the error must still name it");
+        CHECK_THAT(*line, contains("127.0.0.1:8080"));
+        CHECK(server.wait() == 1);
+    } else {
+        CHECK(*line == "listening on 127.0.0.1:8080");
+    }
+}
+
 // `program --help` names --idle-timeout and --max-connections with their defaults, and exits 0.
 inline void check_help_names_limits(const std::string& program) {
     child_process server({program, "--help"});
