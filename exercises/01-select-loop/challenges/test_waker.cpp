@@ -57,6 +57,8 @@ TEST_CASE("jobs posted by several threads all run once each and in order per thr
     constexpr int threads = 4, per_thread = 1000;
     std::vector<std::vector<int>> ran(threads);  // per thread, the numbers of its jobs in the order they ran
     std::atomic<int> failures{0};
+    std::atomic<int> returned{0};  // post() calls that have returned or thrown, all threads together
+    constexpr int posts = threads * per_thread;
     std::vector<std::thread> posters;
     for (int t = 0; t < threads; ++t) {
         posters.emplace_back([&, t] {
@@ -66,10 +68,24 @@ TEST_CASE("jobs posted by several threads all run once each and in order per thr
                 } catch (...) {
                     ++failures;
                 }
+                ++returned;
             }
         });
     }
+    // Wait (bounded) for every post() to return while nothing reads the socketpair, so it fills.
+    auto deadline = testing::clock::now() + std::chrono::duration<double>(testing::patience);
+    while (returned < posts && testing::clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    int returned_unread = returned;
+    // A post() that waits for room (retries on EAGAIN, or blocks) waits for a reader: the loop
+    // reads the bytes, so the posters can finish and be joined instead of hanging the test.
+    if (returned_unread < posts) testing::run_until(map, [&] { return returned == posts; });
     for (auto& poster : posters) poster.join();
+    {
+        INFO(returned_unread << " of " << posts << " post() calls returned while the loop did not run");
+        INFO("hint: a send() that fails with EAGAIN is no error for post() and no reason to wait or retry: the socket is full of bytes that wake the loop anyway");
+        REQUIRE(returned_unread == posts);
+    }
     // 4000 one-byte sends before the loop read any: more than a socketpair holds, so some of
     // them found it full.
     {

@@ -32,7 +32,7 @@ public:
     bool writable() override { return false; }
 
 private:
-    asyncore::socket wake_end_;                 // the other end of the pair: post() writes here
-    std::mutex mutex_;                          // guards jobs_, which several threads touch
-    std::vector<std::function<void()>> jobs_;  // posted, not run yet, oldest first
+    asyncore::socket wake_end_;                 ///< the other end of the pair: post() writes here
+    std::mutex mutex_;                          ///< guards jobs_, which several threads touch
+    std::vector<std::function<void()>> jobs_;  ///< posted, not run yet, oldest first
 };
