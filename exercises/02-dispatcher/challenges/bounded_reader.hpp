@@ -15,7 +15,7 @@ public:
     /// The most bytes a line may hold while its "\n" has not arrived (a "\r" counts too).
     static constexpr std::size_t max_line = 64 * 1024;
 
-    using line_reader::line_reader;
+    using line_reader::line_reader;  ///< line_reader's constructors, unchanged
 
     /// Why the reader closed early; empty while all is well.
     std::string error;

@@ -38,7 +38,7 @@ TEST_CASE("a line longer than max_line closes the reader with an error", "[ex02]
     f.settle();
     INFO("error: \"" << f.reader->error << "\"");
     {
-        INFO("hint: after cutting out the complete lines, handle_read() must call line_reader::handle_read(), then check unfinished() > max_line, set error and close()");
+        INFO("hint: handle_read() must call line_reader::handle_read() first (it reads and cuts out the complete lines), then if unfinished() > max_line set error and close()");
         CHECK_FALSE(f.reader->error.empty());
         CHECK(f.closed());
         CHECK(f.map.empty());
