@@ -10,7 +10,9 @@
 /// Your buffered_sender (from buffered_sender.cpp) with a signal for its producer, as Node's
 /// write() returns false and later emits 'drain'. Once pending() has reached `high_water`, the
 /// sender is full(): the producer stops sending. When the queue has fallen below half of
-/// `high_water` again, handle_write() calls handle_drain(), where the producer sends more.
+/// `high_water` again, handle_write() calls handle_drain(), where the producer sends more
+/// (Node waits until its buffer is empty; a low-water mark at half is what Netty's
+/// WriteBufferWaterMark does, 32 KiB low and 64 KiB high by default).
 class drain_sender : public buffered_sender {
 public:
     /// How many bytes may wait before the producer is told to stop.
@@ -35,5 +37,5 @@ public:
     bool full() const { return full_; }
 
 private:
-    bool full_ = false;  // set by send(), cleared by handle_write() before it calls handle_drain()
+    bool full_ = false;  ///< set by send(), cleared by handle_write() before it calls handle_drain()
 };
