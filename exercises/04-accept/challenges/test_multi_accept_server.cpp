@@ -5,6 +5,8 @@
 #include "harness.hpp"
 #include "net_helpers.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -30,10 +33,11 @@ struct fixture {
     }
 
     // Starts `count` more clients and waits (bounded) until the kernel has finished their
-    // handshakes: they then wait in the accept queue, whether or not the server accepts.
+    // handshakes and all of them wait in the accept queue. No pass runs meanwhile.
     void arrive(int count) {
         asyncore::address where("127.0.0.1", server->port());
         std::size_t first = clients.size();
+        int queued_before = accept_queue();
         for (int i = 0; i < count; ++i) clients.push_back(net::start_connect(where));
         auto deadline = testing::clock::now() + std::chrono::duration<double>(testing::patience);
         std::size_t done = 0;
@@ -44,6 +48,25 @@ struct fixture {
         INFO("hint: only " << done << " of " << count << " handshakes finished: the listen() backlog of "
              "exercise 04 must hold them all (the chapter says 128)");
         REQUIRE(done == static_cast<std::size_t>(count));
+        // POLLOUT means the client has the SYN-ACK; its final ACK reaches the listener a moment
+        // later, and only then is the connection in the accept queue. Wait (bounded) for that.
+        int expected = queued_before + count;
+        int queued = accept_queue();
+        while (queued >= 0 && queued != expected && testing::clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            queued = accept_queue();
+        }
+        INFO("the listening socket's accept queue holds " << queued << " connections, not " << expected);
+        REQUIRE(queued == expected);
+    }
+
+    // How many connections wait in the server's accept queue: on a listening socket, Linux
+    // reports that length as TCP_INFO's tcpi_unacked. -1 if it cannot be asked.
+    int accept_queue() const {
+        tcp_info info{};
+        socklen_t size = sizeof info;
+        if (::getsockopt(server->fileno(), IPPROTO_TCP, TCP_INFO, &info, &size) != 0) return -1;
+        return static_cast<int>(info.tcpi_unacked);
     }
 
     // One pass of the loop: the listening socket is readable, so it does not wait.
