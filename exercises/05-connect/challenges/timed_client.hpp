@@ -35,9 +35,9 @@ public:
     void check_deadline();
 
 private:
-    using clock = std::chrono::steady_clock;
-    clock::time_point started_;  // when the connect being timed started (as first seen)
-    int seen_;                   // `tries` when started_ was set: a change means a new connect
+    using clock = std::chrono::steady_clock;  ///< monotonic: a change of the wall clock moves no deadline
+    clock::time_point started_;  ///< when the connect being timed started (as first seen)
+    int seen_;                   ///< `tries` when started_ was set: a change means a new connect
 };
 
 /// Runs one-pass loops over `map` (each waiting at most timed_client::pass seconds), calling
