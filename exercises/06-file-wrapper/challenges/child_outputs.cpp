@@ -39,8 +39,10 @@ void output_reader::handle_close() {
 
 child_outputs::child_outputs(const std::string& command, asyncore::channel_map& map) {
     // TODO 1 begin: two pipes (pipe2() with O_CLOEXEC), fork(). In the child: dup2() the write
-    //         ends onto 1 and 2, then execl("/bin/sh", "sh", "-c", command.c_str(), nullptr), and
-    //         _exit(127) if it returns. In the parent: close both write ends, make out_ and err_
+    //         ends onto 1 and 2, signal(SIGPIPE, SIG_DFL) (the given pipe_wrapper constructor
+    //         ignores it, and an ignored signal stays ignored across exec), then
+    //         execl("/bin/sh", "sh", "-c", command.c_str(), nullptr), and _exit(127) if it
+    //         returns. In the parent: close both write ends, make out_ and err_
     //         (std::make_unique<output_reader>(...)), close both read ends.
     (void)command;
     (void)map;

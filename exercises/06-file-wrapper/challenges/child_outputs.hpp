@@ -30,9 +30,9 @@ public:
     void handle_close() override;
 
 private:
-    std::string prefix_;
-    std::string partial_;  // the start of a line whose '\n' has not arrived yet
-    child_outputs& owner_;
+    std::string prefix_;    ///< put in front of every line: "out: " or "err: "
+    std::string partial_;   ///< the start of a line whose '\n' has not arrived yet
+    child_outputs& owner_;  ///< gets the lines and the end of file
 };
 
 /// Runs `sh -c command` with its standard output and its standard error on two pipes, reads both
@@ -50,8 +50,8 @@ public:
     child_outputs(const std::string& command, asyncore::channel_map& map);
     /// Kills and reaps the child if it has not been reaped yet (a test that failed). Given.
     ~child_outputs();
-    child_outputs(const child_outputs&) = delete;
-    child_outputs& operator=(const child_outputs&) = delete;
+    child_outputs(const child_outputs&) = delete;             ///< one owner per child: not copied
+    child_outputs& operator=(const child_outputs&) = delete;  ///< nor assigned
 
     /// Every line of both outputs, with its prefix, in arrival order.
     std::vector<std::string> lines;
@@ -71,7 +71,8 @@ public:
     void output_ended();
 
 private:
-    pid_t pid_ = -1;
-    int open_outputs_ = 2;  // outputs that have not reached end of file yet
-    std::unique_ptr<output_reader> out_, err_;
+    pid_t pid_ = -1;                      ///< the child's process id; -1 before the fork
+    int open_outputs_ = 2;                ///< outputs that have not reached end of file yet
+    std::unique_ptr<output_reader> out_;  ///< reads the child's standard output ("out: ")
+    std::unique_ptr<output_reader> err_;  ///< reads the child's standard error ("err: ")
 };

@@ -5,7 +5,11 @@
 #include "file_helpers.hpp"
 
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <condition_variable>
 #include <mutex>
@@ -13,16 +17,27 @@
 
 namespace {
 
-// Kills the child with SIGKILL if it is still ours (running, or a zombie not reaped: its pid
-// cannot have been reused) after `seconds`, unless the watchdog is dropped first.
+// Kills the child with SIGKILL if it is still ours after `seconds`, unless the watchdog is dropped
+// first. It holds a pidfd, taken while the child cannot have been reaped yet (the loop reaps it):
+// the pidfd names that process, never another that reuses its pid after the reaping. On a kernel
+// without pidfds (ENOSYS, before Linux 5.3) it asks waitid(WNOWAIT) first, which leaves a short
+// window between the question and kill().
 class watchdog {
 public:
-    watchdog(pid_t pid, double seconds) : thread_([this, pid, seconds] {
-        std::unique_lock<std::mutex> lock(mutex_);
-        if (stop_.wait_for(lock, std::chrono::duration<double>(seconds), [this] { return stopped_; })) return;
-        siginfo_t info{};
-        if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0) ::kill(pid, SIGKILL);
-    }) {}
+    watchdog(pid_t pid, double seconds)
+        : pidfd_(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0))),
+          no_pidfds_(pidfd_ < 0 && errno == ENOSYS),
+          thread_([this, pid, seconds] {
+              std::unique_lock<std::mutex> lock(mutex_);
+              if (stop_.wait_for(lock, std::chrono::duration<double>(seconds), [this] { return stopped_; })) return;
+              if (pidfd_ >= 0) {
+                  ::syscall(SYS_pidfd_send_signal, pidfd_, SIGKILL, nullptr, 0);  // ESRCH once it has been reaped
+              } else if (no_pidfds_) {
+                  siginfo_t info{};  // running, or a zombie not reaped: its pid cannot have been reused
+                  if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0)
+                      ::kill(pid, SIGKILL);
+              }
+          }) {}
     ~watchdog() {
         {
             std::lock_guard<std::mutex> lock(mutex_);
@@ -30,9 +45,12 @@ public:
         }
         stop_.notify_one();
         thread_.join();
+        if (pidfd_ >= 0) ::close(pidfd_);
     }
 
 private:
+    int pidfd_;       // the child's pidfd, or -1
+    bool no_pidfds_;  // pidfd_open() failed with ENOSYS: fall back to the pid
     std::mutex mutex_;
     std::condition_variable stop_;
     bool stopped_ = false;

@@ -48,6 +48,7 @@ child_outputs::child_outputs(const std::string& command, asyncore::channel_map& 
     if (pid_ == 0) {  // the child: only dup2, exec and _exit here, nothing that allocates
         ::dup2(out[1], STDOUT_FILENO);  // the copies on 1 and 2 lose close-on-exec: sh keeps them
         ::dup2(err[1], STDERR_FILENO);
+        ::signal(SIGPIPE, SIG_DFL);  // the given pipe_wrapper may have ignored it in the parent
         ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);  // no shell to run: as a shell says "not found"
     }
@@ -59,8 +60,16 @@ child_outputs::child_outputs(const std::string& command, asyncore::channel_map& 
         ::close(err[0]);
         throw std::system_error(fork_error, std::generic_category(), "fork");
     }
-    out_ = std::make_unique<output_reader>(out[0], "out: ", *this, &map);
-    err_ = std::make_unique<output_reader>(err[0], "err: ", *this, &map);
+    try {
+        out_ = std::make_unique<output_reader>(out[0], "out: ", *this, &map);
+        err_ = std::make_unique<output_reader>(err[0], "err: ", *this, &map);
+    } catch (...) {  // no destructor runs for a constructor that throws: stop the child here
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+        ::close(out[0]);
+        ::close(err[0]);
+        throw;
+    }
     ::close(out[0]);  // each reader works on a duplicate of its own
     ::close(err[0]);
     // [spawn]
