@@ -5,8 +5,11 @@
 #include "server_tests.hpp"
 #include "udp_echo.hpp"
 
+#include <cerrno>
+#include <optional>
 #include <random>
 #include <sstream>
+#include <system_error>
 
 namespace {
 
@@ -101,17 +104,29 @@ TEST_CASE("one loop serves your TCP echo server and the UDP echo on the same por
           "[ex08][challenge]") {
     asyncore::channel_map map;
     std::ostringstream log;
-    echo_server tcp(asyncore::address("127.0.0.1", 0), &map, log);
     // RFC 862 puts both on port 7: TCP and UDP ports are separate, so both may bind one number.
-    udp_echo udp_server(tcp.local_address(), &map);
+    // The kernel picked the TCP port as free for TCP only: a UDP socket elsewhere may hold the
+    // same number, so a bind that finds it in use tries again with a new TCP server.
+    std::optional<echo_server> tcp;
+    std::optional<udp_echo> udp_server;
+    for (int tries = 0; tries < 10 && !udp_server; ++tries) {
+        tcp.reset();
+        tcp.emplace(asyncore::address("127.0.0.1", 0), &map, log);
+        try {
+            udp_server.emplace(tcp->local_address(), &map);
+        } catch (const std::system_error& e) {
+            if (e.code() != std::error_code(EADDRINUSE, std::system_category())) throw;
+        }
+    }
     {
         INFO("hint: the constructor must create a SOCK_DGRAM socket and bind() it (TODO 1)");
-        REQUIRE(udp_server.fileno() >= 0);
+        REQUIRE(udp_server);
+        REQUIRE(udp_server->fileno() >= 0);
     }
-    testing::echo_client tcp_client(tcp.local_address());
+    testing::echo_client tcp_client(tcp->local_address());
     tcp_client.to_send = "over TCP";
     udp_client udp;
-    udp.send_to(tcp.local_address(), "over UDP");
+    udp.send_to(tcp->local_address(), "over UDP");
     std::string got;
     bool udp_echoed = false;
     bool both = testing::run_until(map, [&] {
