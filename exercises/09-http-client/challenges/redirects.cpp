@@ -38,8 +38,9 @@ hop fetch_once(const url& target, std::ostream& body, asyncore::channel_map& map
 }
 
 url resolve_location(const url& current, const std::string& location) {
-    // TODO 1 begin: a Location that starts with '/' is a path on current's host and port;
-    //         anything else goes to url::parse(), which takes whole URLs and throws bad_url.
+    // TODO 1 begin: a Location that starts with "//" names a host: parse "http:" + location.
+    //         Another that starts with '/' is a path on current's host and port; anything
+    //         else goes to url::parse(), which takes whole URLs and throws bad_url.
     (void)current;
     (void)location;
     throw bad_url("resolve_location() is not written yet");

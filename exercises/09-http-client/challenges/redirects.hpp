@@ -32,7 +32,10 @@ hop fetch_once(const url& target, std::ostream& body, asyncore::channel_map& map
 
 /// The URL a `Location` header sends the client to, seen from `current`, the URL just fetched:
 /// - a whole URL (`http://host:port/path`) is parsed as it is, whatever host it names;
-/// - a path (it starts with '/') keeps current's host and port, and replaces its target.
+/// - a network-path reference (it starts with "//": `//host:port/path`, RFC 3986 section 4.2)
+///   names a new host, with current's scheme: it is the whole URL "http:" + location;
+/// - any other path (it starts with one '/') keeps current's host and port, and replaces its
+///   target.
 /// \throws bad_url for anything else (an empty Location, `https://`, `page.html`). TODO 1
 url resolve_location(const url& current, const std::string& location);
 

@@ -142,6 +142,27 @@ TEST_CASE("a whole URL in Location is followed to another server and its paths",
     }
 }
 
+TEST_CASE("a Location that starts with two slashes goes to the host it names", "[ex09][challenge]") {
+    asyncore::channel_map map;
+    routes first, second;
+    route_server one(&map, first), two(&map, second);
+    const std::string network_path = two.url_of("/elsewhere").substr(std::string("http:").size());
+    first.answers["/start"] = redirect(302, network_path);  // "//127.0.0.1:<port>/elsewhere"
+    second.answers["/elsewhere"] = page("arrived");
+    std::ostringstream out;
+    auto result = http::get_following_redirects(http::url::parse(one.url_of("/start")), out, map, patience);
+    INFO("error: " << result.error);
+    INFO("first server got " << first.requests.size() << " requests, the second " << second.requests.size());
+    INFO("hint: \"//host:port/path\" is a network-path reference (RFC 3986): another host, the same "
+         "scheme; resolve it as \"http:\" + location before the test for a path (TODO 1)");
+    CHECK(first.requests.size() == 1);
+    REQUIRE(second.requests.size() == 1);
+    CHECK(second.requests[0] == "GET /elsewhere HTTP/1.1");
+    CHECK(result.ok);
+    CHECK(result.redirects == 1);
+    CHECK(out.str() == "arrived");
+}
+
 TEST_CASE("301 302 303 307 and 308 are followed five in a row", "[ex09][challenge]") {
     asyncore::channel_map map;
     routes table;

@@ -36,6 +36,8 @@ hop fetch_once(const url& target, std::ostream& body, asyncore::channel_map& map
 url resolve_location(const url& current, const std::string& location) {
     // TODO 1 begin
     // [resolve]
+    if (location.rfind("//", 0) == 0)  // "//host:port/path" (RFC 3986, 4.2): another host, same scheme
+        return url::parse("http:" + location);
     if (!location.empty() && location[0] == '/')  // a path on the server just asked: its host and port
         return url::parse("http://" + current.host_header() + location);
     return url::parse(location);  // a whole URL, or a bad_url for what this client cannot fetch
