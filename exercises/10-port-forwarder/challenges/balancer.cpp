@@ -38,10 +38,11 @@ void retrying_end::start() {
 void retrying_end::handle_error() {
     // TODO 2 begin: a connected pair, or no client any more (partner_ is null): do what
     //         forward_end::handle_error() does. Else log "cannot reach HOST:PORT: " and
-    //         current_error(). With no remote left to try (tries_left_), close_both(). Else
-    //         make a retrying_end for the next remote with one try less, unlink this end from
-    //         the client (partner_ = nullptr) and pair() the client with the new end, close()
-    //         this one, and start() the new one.
+    //         current_error(). tries_left_ counts this remote too: if it is 1 (this was the
+    //         last try), close_both(), so that each remote is tried exactly once. Else make a
+    //         retrying_end for the next remote with tries_left_ - 1, unlink this end from the
+    //         client (partner_ = nullptr) and pair() the client with the new end, close() this
+    //         one, and start() the new one.
     forward_end::handle_error();
     // TODO 2 end
 }

@@ -29,9 +29,9 @@ public:
     void handle_error() override;
 
 private:
-    std::vector<asyncore::address> remotes_;  // every remote, in the balancer's order
-    std::size_t index_;                       // the one this end connects to
-    std::size_t tries_left_;                  // remotes still to try, this one included
+    std::vector<asyncore::address> remotes_;  ///< every remote, in the balancer's order
+    std::size_t index_;                       ///< the one this end connects to
+    std::size_t tries_left_;                  ///< remotes still to try, this one included (1: the last)
 };
 
 /// A forwarder that sends each new client to the next remote in turn (round robin), and on to
@@ -50,7 +50,7 @@ public:
     void handle_accepted(asyncore::socket sock, const asyncore::address& peer) override;
 
 private:
-    std::vector<asyncore::address> remotes_;
-    std::size_t next_ = 0;  // the remote the next client goes to
-    std::ostream& log_;
+    std::vector<asyncore::address> remotes_;  ///< every remote, in turn
+    std::size_t next_ = 0;                    ///< the remote the next client goes to
+    std::ostream& log_;                       ///< where each connection and failure is logged
 };

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <string>
 #include <vector>
 
 namespace {
@@ -47,6 +48,13 @@ struct balancer_fixture {
         return upstream;
     }
 };
+
+// How many times `what` occurs in `text`.
+std::size_t count_of(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+    return n;
+}
 
 }  // namespace
 
@@ -120,6 +128,11 @@ TEST_CASE("a client is closed once every remote has refused", "[ex10][challenge]
              "next one tried (TODO 2)");
         CHECK_THAT(f.log.str(), testing::contains("cannot reach " + first.where().to_string() + ": "));
         CHECK_THAT(f.log.str(), testing::contains("cannot reach " + second.where().to_string() + ": "));
+    }
+    {
+        INFO("hint: tries_left_ counts the remote being tried: stop when it is 1, or the first "
+             "remote is tried a second time (TODO 2)");
+        CHECK(count_of(f.log.str(), "cannot reach ") == 2);  // one line per remote, no more
     }
     INFO("hint: count the tries: once every remote has refused the client, close_both()");
     CHECK(closed);
