@@ -14,7 +14,8 @@
 /// with `std::chrono::steady_clock` from the first call), rounded up to a whole millisecond. So a
 /// signal every 50 ms cannot make a 1 s wait last for ever, and cannot end it early either.
 ///
-/// A negative `timeout` counts as 0. Returns what poll() returns: the number of entries with a
-/// non-zero `revents`, 0 when the time ran out. \throws std::system_error for an error other
-/// than `EINTR`. TODO
+/// A negative or NaN `timeout` counts as 0, and one longer than `INT_MAX` milliseconds (about
+/// 24.8 days; infinity too) as `INT_MAX` ms, the longest one poll() can wait. Returns what
+/// poll() returns: the number of entries with a non-zero `revents`, 0 when the time ran out.
+/// \throws std::system_error for an error other than `EINTR`. TODO
 int poll_time_left(std::vector<pollfd>& fds, double timeout);

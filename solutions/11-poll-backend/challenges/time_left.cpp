@@ -10,7 +10,11 @@ int poll_time_left(std::vector<pollfd>& fds, double timeout) {
     // TODO 1 begin
     using clock = std::chrono::steady_clock;
     // [deadline]
-    auto wait = std::chrono::duration<double>(timeout < 0 ? 0.0 : timeout);
+    // Clamped first, as the library's wait_budget clamps too: a duration_cast of NaN, of infinity
+    // or of a huge number of seconds is undefined. NaN fails every comparison: hence !(> 0).
+    if (!(timeout > 0)) timeout = 0;
+    if (timeout > INT_MAX / 1000.0) timeout = INT_MAX / 1000.0;  // the longest one poll() waits
+    auto wait = std::chrono::duration<double>(timeout);
     const auto deadline = clock::now() + std::chrono::duration_cast<clock::duration>(wait);
     for (;;) {
         // Rounded up: 0.4 ms left must not become poll(..., 0), which returns at once.
