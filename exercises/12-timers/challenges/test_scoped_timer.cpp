@@ -22,10 +22,17 @@ struct timer_loop {
     }
     // A timer that counts its runs in `runs`, due soon.
     asyncore::timer soon(int& runs) { return asyncore::call_later(0.05, [&runs] { ++runs; }, &map); }
-    // Passes for long enough that every timer scheduled so far is due and has run.
-    void run() {
-        testing::run_until(map, [] { return false; }, 0.3);
+    // Passes until `runs` reaches `n` (false if it does not within the harness's patience), then
+    // 0.1 s more, in which a timer that runs once too often has the chance to.
+    bool run_until_runs(const int& runs, int n) {
+        bool reached = testing::run_until(map, [&] { return runs >= n; });
+        testing::run_until(map, [] { return false; }, 0.1);
+        return reached;
     }
+    // For timers that must never run: passes for a fixed 0.3 s, when a timer due in 0.05 s would
+    // have run on an idle machine. A stall can shorten the window and let a wrong solution pass
+    // a run, never fail a right one.
+    void run_a_while() { testing::run_until(map, [] { return false; }, 0.3); }
 };
 
 }  // namespace
@@ -38,7 +45,7 @@ TEST_CASE("a scoped_timer cancels its timer when it is destroyed", "[ex12][chall
         INFO("hint: the constructor must keep the timer it is given");
         REQUIRE(owner.pending());
     }
-    loop.run();
+    loop.run_a_while();
     INFO("hint: the destructor must cancel the timer it owns");
     CHECK(runs == 0);
     CHECK(loop.map.timers().empty());
@@ -56,7 +63,7 @@ TEST_CASE("moving a scoped_timer moves the ownership and keeps the timer", "[ex1
         REQUIRE(second.pending());
         CHECK_FALSE(first.pending());
     }
-    loop.run();
+    CHECK(loop.run_until_runs(runs, 1));
     CHECK(runs == 1);
 }
 
@@ -69,7 +76,7 @@ TEST_CASE("assigning to a scoped_timer cancels the timer it held", "[ex12][chall
     owner = std::move(other);
     INFO("hint: move assignment cancels the timer owned before, then takes the other's");
     CHECK(owner.pending());
-    loop.run();
+    CHECK(loop.run_until_runs(new_runs, 1));  // the old timer, made first, was due first: it would have run
     CHECK(old_runs == 0);
     CHECK(new_runs == 1);
 }
@@ -82,7 +89,7 @@ TEST_CASE("a scoped_timer assigned to itself keeps its timer", "[ex12][challenge
     owner = std::move(same);
     INFO("hint: owner = std::move(owner) must change nothing: check for &other == this first");
     CHECK(owner.pending());
-    loop.run();
+    CHECK(loop.run_until_runs(runs, 1));
     CHECK(runs == 1);
 }
 
@@ -93,12 +100,12 @@ TEST_CASE("reset cancels the old timer and owns the new one", "[ex12][challenge]
     owner.reset(loop.soon(new_runs));
     INFO("hint: reset() cancels the timer it owns, then keeps the new one");
     CHECK(owner.pending());
-    loop.run();
+    CHECK(loop.run_until_runs(new_runs, 1));  // the old timer, made first, was due first: it would have run
     CHECK(old_runs == 0);
     CHECK(new_runs == 1);
     owner.reset(loop.soon(new_runs));
     owner.reset();
-    loop.run();
+    loop.run_a_while();
     CHECK(new_runs == 1);
 }
 
@@ -113,6 +120,6 @@ TEST_CASE("release gives the timer up without cancelling it", "[ex12][challenge]
         REQUIRE(released.pending());
         CHECK_FALSE(owner.pending());
     }
-    loop.run();
+    CHECK(loop.run_until_runs(runs, 1));
     CHECK(runs == 1);
 }
