@@ -41,7 +41,7 @@ std::optional<std::string> folder_listing(const std::string& folder, const std::
 /// folder_listing()'s page, as text/html (given).
 class listing_handler : public http_handler {
 public:
-    using http_handler::http_handler;
+    using http_handler::http_handler;  ///< http_handler's constructors, as they are
 
 protected:
     /// The listing, where http_handler would answer 404 (given).
@@ -60,6 +60,6 @@ public:
     void handle_accept() override;
 
 private:
-    std::ostream& log_;
-    http_limits limits_;
+    std::ostream& log_;    ///< where each handler logs, as http_server's own handlers do
+    http_limits limits_;   ///< the limits each handler is made with
 };
