@@ -33,6 +33,18 @@ def ratio(a, b):
     return None if a is None or not b else a / b
 
 
+def medians(rows_, key, names, fields):
+    """{(name, field): median} of the rows whose `key` column is each name."""
+    return {(n, f): median(r[f] for r in rows_ if r[key] == n) for n in names for f in fields}
+
+
+def per_connection(m, name, connections=10000):
+    """Bytes of resident memory per connection: (peak RSS - RSS before the first client) / connections."""
+    if m[name, "rss_peak_kb"] is None or m[name, "rss_fresh_kb"] is None:
+        return None
+    return (m[name, "rss_peak_kb"] - m[name, "rss_fresh_kb"]) * 1024 / connections
+
+
 def table(header, body):
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---:" if i else "---" for i in range(len(header))) + "|")
@@ -186,14 +198,9 @@ if big:
     print("Echo at 10,000 connections, 64 B ping-pong: medians; RSS per connection = (peak RSS - RSS before "
           "the first client) / 10,000\n")
     names = [n for n in ["ours-epoll", "libevent", "epoll-c"] if any(r["server"] == n for r in big)]
-    m = {(n, f): median(r[f] for r in big if r["server"] == n)
-         for n in names for f in ("trips_per_s", "p50_us", "p99_us", "rss_fresh_kb", "rss_peak_kb")}
-    def per_conn(n):
-        if m[n, "rss_peak_kb"] is None or m[n, "rss_fresh_kb"] is None:
-            return None
-        return (m[n, "rss_peak_kb"] - m[n, "rss_fresh_kb"]) * 1024 / 10000
+    m = medians(big, "server", names, ("trips_per_s", "p50_us", "p99_us", "rss_fresh_kb", "rss_peak_kb"))
     table(["server", "round trips/s", "p50 µs", "p99 µs", "RSS per connection (B)", "trips / epoll-c"],
-          [[n, fmt(m[n, "trips_per_s"]), fmt(m[n, "p50_us"]), fmt(m[n, "p99_us"]), fmt(per_conn(n)),
+          [[n, fmt(m[n, "trips_per_s"]), fmt(m[n, "p50_us"]), fmt(m[n, "p99_us"]), fmt(per_connection(m, n)),
             fmt(ratio(m[n, "trips_per_s"], m.get(("epoll-c", "trips_per_s"))), 2)] for n in names])
 
 h10k = rows("http10k-raw.tsv")
@@ -202,14 +209,10 @@ if h10k:
           " connections the server had established 2 s into the run; RSS per connection as for echo\n")
     names = [n for n in ["ours-epoll", "nginx"] if any(r["server"] == n for r in h10k)]
     fields = ("req_per_s", "p50_us", "p99_us", "timeouts", "other_errors", "served_at_2s", "rss_fresh_kb", "rss_peak_kb")
-    m = {(n, f): median(r[f] for r in h10k if r["server"] == n) for n in names for f in fields}
-    def per_conn_http(n):
-        if m[n, "rss_peak_kb"] is None or m[n, "rss_fresh_kb"] is None:
-            return None
-        return (m[n, "rss_peak_kb"] - m[n, "rss_fresh_kb"]) * 1024 / 10000
+    m = medians(h10k, "server", names, fields)
     table(["server", "requests/s", "p50 µs", "p99 µs", "timeouts (> 2 s)", "other errors", "served at 2 s",
            "RSS per connection (B)", "requests / nginx"],
           [[n, fmt(m[n, "req_per_s"]), fmt(m[n, "p50_us"]), fmt(m[n, "p99_us"]), fmt(m[n, "timeouts"]),
-            fmt(m[n, "other_errors"]), fmt(m[n, "served_at_2s"]), fmt(per_conn_http(n)),
+            fmt(m[n, "other_errors"]), fmt(m[n, "served_at_2s"]), fmt(per_connection(m, n)),
             fmt(ratio(m[n, "req_per_s"], m.get(("nginx", "req_per_s"))), 2)] for n in names])
 

@@ -86,6 +86,33 @@ http {
 CONF
 }
 
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+# start_nginx DIR ROOT PORT CONNECTIONS LOG [EXTRA]: nginx_conf, then nginx itself; sets
+# SERVER_PID and returns once it answers on PORT (at most 5 s).
+start_nginx() {
+  nginx_conf "$1" "$2" "$3" "$4" "${6:-}"
+  ((${4} > 1024)) && sed -i "1i worker_rlimit_nofile ${4};" "$1/nginx.conf"  # more than ulimit -n's soft default
+  "$NGINX" -p "$1" -c "$1/nginx.conf" >"$5" 2>&1 &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  local i
+  for ((i = 0; i < 50; i++)); do curl -s -o /dev/null "http://127.0.0.1:$3/" && return 0; sleep 0.1; done
+}
+
+# The steps with 10,000 connections: the client and the server each hold 10,000 descriptors.
+raise_fd_limit() {
+  local hard
+  hard=$(ulimit -Hn)
+  if [[ $hard == unlimited || $hard -ge 20500 ]]; then ulimit -n 20500; else ulimit -n "$hard"; fi
+}
+
+# small_page FILE: 1 KiB of text, the small file of the HTTP server steps.
+small_page() { head -c 768 /dev/urandom | base64 -w 64 | head -c 1024 >"$1"; }
+
+# wrk_rate LINE: requests per second from a line of http_wrk.lua's report.
+wrk_rate() { awk "BEGIN{printf \"%.0f\", $(field requests "$1")/($(field duration_us "$1")/1e6)}"; }
+
 # ------------------------------------------------------------------------------------------------
 if wanted echo; then
   step "Echo: round trips per second (${SECONDS_PER_RUN} s per run, median of $REPS)"
@@ -196,17 +223,13 @@ if wanted http; then
   step "HTTP: http_client and curl download $((BULK >> 20)) MiB from nginx on loopback"
   HTTP_TSV=$OUT/http-raw.tsv
   printf 'client\trep\tseconds\tmb_per_s\tverified\n' >"$HTTP_TSV"
-  NGINX=$(command -v nginx || echo /usr/sbin/nginx)
   if [[ -x $NGINX ]]; then
     WWW=$TMP/www; mkdir -p "$WWW" "$TMP/nginx"
     head -c "$BULK" /dev/urandom >"$WWW/big.bin"
     want=$(sha256sum <"$WWW/big.bin" | cut -d' ' -f1)
     chmod -R a+rX "$TMP"
     port=$(free_port)
-    nginx_conf "$TMP/nginx" "$WWW" "$port" 64
-    "$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" >"$OUT/logs/nginx.log" 2>&1 &
-    PIDS+=($!)
-    for ((i = 0; i < 50; i++)); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+    start_nginx "$TMP/nginx" "$WWW" "$port" 64 "$OUT/logs/nginx.log"
     url=http://127.0.0.1:$port/big.bin
     for ((rep = 1; rep <= REPS; rep++)); do
       for client in ours curl; do
@@ -236,12 +259,11 @@ if wanted http-server; then
   step "HTTP server: wrk against http_server, Python's http.server and nginx (3 s per run, median of $REPS)"
   HS_TSV=$OUT/http-server-raw.tsv
   printf 'server\tfile\tconns\trep\treq_per_s\tmb_per_s\tp50_us\tp99_us\terrors\n' >"$HS_TSV"
-  NGINX=$(command -v nginx || echo /usr/sbin/nginx)
   if ! command -v wrk >/dev/null 2>&1; then
     say "bench: no wrk (apt-get install wrk): HTTP server skipped"
   else
     HS_WWW=$TMP/hs-www; mkdir -p "$HS_WWW" "$TMP/hs-nginx"
-    head -c 768 /dev/urandom | base64 -w 64 | head -c 1024 >"$HS_WWW/small.html"  # 1 KiB of text
+    small_page "$HS_WWW/small.html"
     head -c $((64 * 1024 * 1024)) /dev/urandom >"$HS_WWW/large.bin"
     chmod -R a+rX "$TMP"
     declare -A HS=(
@@ -256,10 +278,8 @@ if wanted http-server; then
         [[ -x $NGINX ]] || { say "bench: no nginx: its row skipped"; continue; }
         PORT=$(free_port)
         # keepalive_requests: nginx closes a connection after 1000 requests by default; the others never do.
-        nginx_conf "$TMP/hs-nginx" "$HS_WWW" "$PORT" 1024 "keepalive_requests 100000000;"
-        "$NGINX" -p "$TMP/hs-nginx" -c "$TMP/hs-nginx/nginx.conf" >"$OUT/logs/http-server-nginx.log" 2>&1 &
-        SERVER_PID=$!; PIDS+=("$SERVER_PID")
-        for ((i = 0; i < 50; i++)); do curl -s -o /dev/null "http://127.0.0.1:$PORT/small.html" && break; sleep 0.1; done
+        start_nginx "$TMP/hs-nginx" "$HS_WWW" "$PORT" 1024 "$OUT/logs/http-server-nginx.log" \
+          "keepalive_requests 100000000;"
       else
         # shellcheck disable=SC2086  # the command line is meant to split
         start "http-server-$server" ${HS[$server]} || continue
@@ -277,8 +297,7 @@ if wanted http-server; then
           fi
           us=$(field duration_us "$line")
           errors=$(($(field connect "$line") + $(field read "$line") + $(field write "$line") + $(field status "$line") + $(field timeout "$line")))
-          printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$file" "$conns" "$rep" \
-            "$(awk "BEGIN{printf \"%.0f\", $(field requests "$line")/($us/1e6)}")" \
+          printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$file" "$conns" "$rep" "$(wrk_rate "$line")" \
             "$(awk "BEGIN{printf \"%.1f\", $(field bytes "$line")/$us}")" \
             "$(field p50_us "$line")" "$(field p99_us "$line")" "$errors" >>"$HS_TSV"
         done
@@ -315,8 +334,7 @@ if wanted echo10k; then
   step "Echo at 10,000 connections: ours on epoll and the C servers, 64 B ping-pong (3 s per run, median of $REPS)"
   E10K_TSV=$OUT/echo10k-raw.tsv
   printf 'server\trep\ttrips_per_s\tp50_us\tp99_us\trss_fresh_kb\trss_peak_kb\tconns\n' >"$E10K_TSV"
-  hard=$(ulimit -Hn)
-  [[ $hard == unlimited || $hard -ge 20500 ]] && ulimit -n 20500 || ulimit -n "$hard"  # loadgen and the server each hold 10,000
+  raise_fd_limit
   declare -A BIG=(
     [ours-epoll]="$BIN/echo_server --port 0 --epoll -q"
     [libevent]="$BIN/libevent_echo 0"
@@ -344,25 +362,20 @@ if wanted http10k; then
   step "HTTP server at 10,000 keep-alive connections: http_server --epoll and nginx (5 s per run, median of $REPS)"
   H10K_TSV=$OUT/http10k-raw.tsv
   printf 'server\trep\treq_per_s\tp50_us\tp99_us\ttimeouts\tother_errors\tserved_at_2s\trss_fresh_kb\trss_peak_kb\n' >"$H10K_TSV"
-  NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-  hard=$(ulimit -Hn)
-  [[ $hard == unlimited || $hard -ge 20500 ]] && ulimit -n 20500 || ulimit -n "$hard"  # wrk and the server each hold 10,000
+  raise_fd_limit
   if ! command -v wrk >/dev/null 2>&1; then
     say "bench: no wrk (apt-get install wrk): skipped"
   else
     H10K_WWW=$TMP/h10k-www; mkdir -p "$H10K_WWW" "$TMP/h10k-nginx"
-    head -c 768 /dev/urandom | base64 -w 64 | head -c 1024 >"$H10K_WWW/small.html"
+    small_page "$H10K_WWW/small.html"
     chmod -R a+rX "$TMP"
     for server in ours-epoll nginx; do
       for ((rep = 1; rep <= REPS; rep++)); do  # a fresh server each run: every run starts with the storm of connects
         if [[ $server == nginx ]]; then
           [[ -x $NGINX ]] || { say "bench: no nginx: its row skipped"; break; }
           PORT=$(free_port)
-          nginx_conf "$TMP/h10k-nginx" "$H10K_WWW" "$PORT" 20000 "keepalive_requests 100000000;"
-          sed -i '1i worker_rlimit_nofile 20000;' "$TMP/h10k-nginx/nginx.conf"
-          "$NGINX" -p "$TMP/h10k-nginx" -c "$TMP/h10k-nginx/nginx.conf" >"$OUT/logs/http10k-nginx.log" 2>&1 &
-          SERVER_PID=$!; PIDS+=("$SERVER_PID")
-          for ((i = 0; i < 50; i++)); do curl -s -o /dev/null "http://127.0.0.1:$PORT/small.html" && break; sleep 0.1; done
+          start_nginx "$TMP/h10k-nginx" "$H10K_WWW" "$PORT" 20000 "$OUT/logs/http10k-nginx.log" \
+            "keepalive_requests 100000000;"
           pid=$(pgrep -P "$SERVER_PID" | head -n 1)  # the worker serves; the master only waits
         else
           # Its default --max-connections counts two descriptors per client (the socket, and a file
@@ -381,9 +394,7 @@ if wanted http10k; then
           printf '%s\t%s\tNA\tNA\tNA\tNA\tNA\tNA\t%s\t%s\n' "$server" "$rep" "$fresh" "$peak" >>"$H10K_TSV"
           continue
         fi
-        us=$(field duration_us "$line")
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$rep" \
-          "$(awk "BEGIN{printf \"%.0f\", $(field requests "$line")/($us/1e6)}")" \
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$rep" "$(wrk_rate "$line")" \
           "$(field p50_us "$line")" "$(field p99_us "$line")" "$(field timeout "$line")" \
           "$(($(field connect "$line") + $(field read "$line") + $(field write "$line") + $(field status "$line")))" \
           "$(cat "$TMP/served" 2>/dev/null || echo NA)" "$fresh" "${peak:-NA}" >>"$H10K_TSV"
