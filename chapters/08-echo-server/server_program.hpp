@@ -135,6 +135,22 @@ inline bool at_connection_limit(std::size_t clients, std::size_t max_connections
     return true;
 }
 
+/// For a server's handle_accept(): takes the connections waiting on `listener`, up to
+/// accepts_per_event of them. One past the limit (`clients()` already reaches `max_connections`)
+/// is turned away at once with a log line (at_connection_limit()); each other one goes to
+/// `take(sock, peer)`.
+template <class Clients, class Take>
+void accept_waiting(asyncore::dispatcher& listener, Clients clients, std::size_t max_connections, std::ostream& log,
+                    Take take) {
+    for (int i = 0; i < accepts_per_event; ++i) {
+        auto accepted = listener.accept();
+        if (!accepted) return;  // none is waiting any more
+        auto& [sock, peer] = *accepted;
+        if (at_connection_limit(clients(), max_connections, peer, log)) continue;  // `sock` closes
+        take(std::move(sock), peer);
+    }
+}
+
 /// The --idle-timeout and --max-connections lines of a server's --help, the text at `column`.
 inline std::string limits_usage(std::size_t column, const std::string& idle_default, std::size_t descriptors_per_client) {
     return usage_line("  --idle-timeout SECONDS", "close a client idle that long (no byte either way); 0: never", column) +

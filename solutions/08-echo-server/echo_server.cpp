@@ -110,17 +110,13 @@ void echo_handler::handle_write_event() {
 }
 
 void echo_server::handle_accept() {
-    for (int i = 0; i < server_program::accepts_per_event; ++i) {  // not one per pass: see there
-        auto accepted = accept();
-        if (!accepted) return;  // none is waiting any more
-        auto& [sock, peer] = *accepted;
-        std::size_t clients = map().size() - 1;  // every channel of the map but this one
-        if (server_program::at_connection_limit(clients, limits_.max_connections, peer, log_))
-            continue;  // `sock` closes
+    auto clients = [this] { return map().size() - 1; };  // every channel of the map but this one
+    auto serve = [this](asyncore::socket sock, const asyncore::address& peer) {
         int fd = sock.fileno();
         handle_accepted(std::move(sock), peer);
         if (auto* client = dynamic_cast<echo_handler*>(map().get(fd)))
             client->close_when_idle(limits_.idle_timeout, log_);
-    }
+    };
+    server_program::accept_waiting(*this, clients, limits_.max_connections, log_, serve);
 }
 // [idle]

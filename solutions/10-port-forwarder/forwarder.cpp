@@ -241,17 +241,13 @@ void forward_end::handle_write_event() {
 }
 
 void forwarder::handle_accept() {
-    for (int i = 0; i < server_program::accepts_per_event; ++i) {  // not one per pass: see there
-        auto accepted = accept();
-        if (!accepted) return;  // none is waiting any more
-        auto& [sock, peer] = *accepted;
-        std::size_t clients = (map().size() - 1) / 2;  // two ends per client in the map, and this one
-        if (server_program::at_connection_limit(clients, limits_.max_connections, peer, log_))
-            continue;  // `sock` closes
+    auto clients = [this] { return (map().size() - 1) / 2; };  // two ends per client in the map, and this one
+    auto serve = [this](asyncore::socket sock, const asyncore::address& peer) {
         int fd = sock.fileno();
         handle_accepted(std::move(sock), peer);
         auto* client = dynamic_cast<forward_end*>(map().get(fd));
         if (client && client->partner()) client->watch(limits_);
-    }
+    };
+    server_program::accept_waiting(*this, clients, limits_.max_connections, log_, serve);
 }
 // [watch]

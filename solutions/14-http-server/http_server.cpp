@@ -493,13 +493,10 @@ http_server::http_server(const asyncore::address& where, const std::string& root
 asyncore::address http_server::local_address() { return sock().getsockname(); }
 
 void http_server::handle_accept() {
-    for (int i = 0; i < server_program::accepts_per_event; ++i) {  // not one per pass: see there
-        auto accepted = accept();
-        if (!accepted) return;  // none is waiting any more
-        auto& [sock, peer] = *accepted;
-        std::size_t clients = map().size() - 1;
-        if (server_program::at_connection_limit(clients, limits_.max_connections, peer, log_)) continue;
+    auto clients = [this] { return map().size() - 1; };
+    auto serve = [this](asyncore::socket sock, const asyncore::address&) {
         asyncore::make<http_handler>(std::move(sock), &map(), root_, log_, limits_)->close_when_idle();
-    }
+    };
+    server_program::accept_waiting(*this, clients, limits_.max_connections, log_, serve);
 }
 // [server]
