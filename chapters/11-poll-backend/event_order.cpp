@@ -38,13 +38,6 @@ private:
 };
 // [talker]
 
-// Two connected sockets: the channel's end and its peer's.
-std::pair<asyncore::socket, asyncore::socket> socket_pair() {
-    int fds[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) std::exit(1);
-    return {asyncore::socket(fds[0]), asyncore::socket(fds[1])};
-}
-
 void send_text(asyncore::socket& peer, const std::string& text) {
     ::send(peer.fileno(), text.data(), text.size(), MSG_NOSIGNAL);
 }
@@ -53,8 +46,8 @@ void send_text(asyncore::socket& peer, const std::string& text) {
 // a and b have data waiting and room to send: in which order do the handlers run?
 void two_ready_channels(bool use_poll) {
     asyncore::channel_map channels;
-    auto [a_end, a_peer] = socket_pair();
-    auto [b_end, b_peer] = socket_pair();
+    auto [a_end, a_peer] = asyncore::socket::pair();
+    auto [b_end, b_peer] = asyncore::socket::pair();
     talker a(std::move(a_end), "a", channels);
     talker b(std::move(b_end), "b", channels);
     send_text(a_peer, "hi a");
@@ -65,7 +58,7 @@ void two_ready_channels(bool use_poll) {
 // c only wants to write, and its peer has closed: who tells c?
 void peer_hung_up(bool use_poll) {
     asyncore::channel_map channels;
-    auto [c_end, c_peer] = socket_pair();
+    auto [c_end, c_peer] = asyncore::socket::pair();
     talker c(std::move(c_end), "c", channels, /*reads=*/false);
     c_peer.close();
     asyncore::loop(1.0, use_poll, &channels, 1);

@@ -8,7 +8,6 @@
 
 #include <sys/socket.h>
 
-#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <utility>
@@ -62,17 +61,11 @@ void heartbeat(asyncore::channel_map& channels, double period, int n = 1) {
 }
 // [heartbeat]
 
-std::pair<asyncore::socket, asyncore::socket> socket_pair() {
-    int fds[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) std::exit(1);
-    return {asyncore::socket(fds[0]), asyncore::socket(fds[1])};
-}
-
 // [scene]
 void scene(bool use_poll) {
     asyncore::channel_map channels;
-    auto [a_end, a_peer] = socket_pair();
-    auto [b_end, b_peer] = socket_pair();
+    auto [a_end, a_peer] = asyncore::socket::pair();
+    auto [b_end, b_peer] = asyncore::socket::pair();
     asker a(std::move(a_end), "a", 0.3, channels);
     asker b(std::move(b_end), "b", 0.3, channels);
     // a's peer answers after 0.1 s; b's peer never does.

@@ -112,15 +112,9 @@ private:
 };
 // [client]
 
-std::pair<asyncore::socket, asyncore::socket> socket_pair() {
-    int fds[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) std::exit(1);
-    return {asyncore::socket(fds[0]), asyncore::socket(fds[1])};
-}
-
 void scene(bool use_poll) {
     asyncore::channel_map channels;
-    auto [server_end, client_end] = socket_pair();
+    auto [server_end, client_end] = asyncore::socket::pair();
     store_server server(std::move(server_end), channels);
     store_client client(std::move(client_end), channels);
     asyncore::loop(30.0, use_poll, &channels);

@@ -9,7 +9,6 @@
 
 #include <sys/socket.h>
 
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -17,12 +16,6 @@
 #include <vector>
 
 namespace {
-
-std::pair<asyncore::socket, asyncore::socket> socket_pair() {
-    int fds[2];
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) std::exit(1);
-    return {asyncore::socket(fds[0]), asyncore::socket(fds[1])};
-}
 
 // [idle]
 // A channel whose peer never writes: it is asked every pass, and never woken.
@@ -73,11 +66,11 @@ int main() {
     std::vector<std::unique_ptr<idle>> crowd;
     std::vector<asyncore::socket> silent_peers;
     for (int i = 0; i < 400; ++i) {
-        auto [end, peer] = socket_pair();
+        auto [end, peer] = asyncore::socket::pair();
         crowd.push_back(std::make_unique<idle>(std::move(end), &channels));
         silent_peers.push_back(std::move(peer));
     }
-    auto [a_end, b_end] = socket_pair();
+    auto [a_end, b_end] = asyncore::socket::pair();
     talker a(std::move(a_end), "a", channels);
     talker b(std::move(b_end), "b", channels);
     a.send("ping 1");
