@@ -3,30 +3,11 @@
 
 #include <asyncore/asyncore.hpp>
 
-#include <algorithm>
+#include "counted_string.hpp"
+
 #include <cstddef>
 #include <string>
 #include <vector>
-
-/// A std::string that counts the bytes its erase() and its assignments move, so that the tests
-/// can tell a reader that moves each byte once from one that moves the rest after every line.
-/// Use it as a std::string.
-class counted_string : public std::string {
-public:
-    /// Bytes moved so far: by erase(), the bytes behind the erased ones; by an assignment, all.
-    std::size_t moved = 0;
-
-    counted_string& erase(size_type pos = 0, size_type n = npos) {
-        if (pos < size()) moved += size() - pos - std::min(n, size() - pos);
-        std::string::erase(pos, n);
-        return *this;
-    }
-    counted_string& operator=(std::string text) {
-        moved += text.size();
-        std::string::operator=(std::move(text));
-        return *this;
-    }
-};
 
 /// Reads text from its socket and splits it into lines as they complete.
 class line_reader : public asyncore::dispatcher {

@@ -4,30 +4,11 @@
 
 #include <asyncore/asyncore.hpp>
 
-#include <algorithm>
+#include "counted_string.hpp"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
-
-/// A std::string that counts the bytes its erase() and its assignments move, so that the tests
-/// can tell a buffer that moves each byte at most once from one that moves the rest after every
-/// send. Use it as a std::string.
-class counted_string : public std::string {
-public:
-    /// Bytes moved so far: by erase(), the bytes behind the erased ones; by an assignment, all.
-    std::size_t moved = 0;
-
-    counted_string& erase(size_type pos = 0, size_type n = npos) {
-        if (pos < size()) moved += size() - pos - std::min(n, size() - pos);
-        std::string::erase(pos, n);
-        return *this;
-    }
-    counted_string& operator=(std::string text) {
-        moved += text.size();
-        std::string::operator=(std::move(text));
-        return *this;
-    }
-};
 
 /// Sends everything it is given, however little the kernel takes at a time: what does not fit
 /// now waits in a buffer and goes out as the socket becomes writable. Your own
