@@ -55,14 +55,7 @@ int kernel_entries() {
     return entries;
 }
 
-// One channel "c" on a socketpair, and its peer.
-struct one_channel {
-    asyncore::channel_map map;
-    trace events;
-    std::pair<asyncore::socket, asyncore::socket> pair = testing::socket_pair();
-    asyncore::socket& peer = pair.second;
-    probe channel{std::move(pair.first), map, events, "c"};
-};
+using testing::one_channel;
 
 }  // namespace
 

@@ -14,12 +14,7 @@ using strings = std::vector<std::string>;
 namespace {
 
 // One channel "c" on a socketpair, its peer, and your backend over their map.
-struct one_channel {
-    asyncore::channel_map map;
-    trace events;
-    std::pair<asyncore::socket, asyncore::socket> pair = testing::socket_pair();
-    asyncore::socket& peer = pair.second;
-    probe channel{std::move(pair.first), map, events, "c"};
+struct one_channel : testing::one_channel {
     my_epoll backend{map};
 
     // Passes until `done()`, at most `testing::patience` seconds.

@@ -69,4 +69,13 @@ private:
     std::string name_;
 };
 
+// One probe "c" on a socketpair, in a map of its own, and the socket of its peer.
+struct one_channel {
+    asyncore::channel_map map;
+    trace events;
+    std::pair<asyncore::socket, asyncore::socket> pair = socket_pair();
+    asyncore::socket& peer = pair.second;
+    probe channel{std::move(pair.first), map, events, "c"};
+};
+
 }  // namespace testing
