@@ -188,11 +188,11 @@ def written_so(text, m):
     (a Markdown page or a C++ file of the repository): then the code shows it on purpose."""
     global _sources
     if _sources is None:
-        parts = []
-        for path in pathlib.Path(ROOT).rglob("*"):
-            if path.suffix in (".md", ".cpp", ".hpp", ".py") and "build" not in path.relative_to(ROOT).parts[:1]:
-                parts.append(" ".join(path.read_text(errors="replace").split()))
-        _sources = "\n".join(parts)
+        root = pathlib.Path(ROOT)
+        paths = [root / "README.md"] + [path for folder in ("chapters", "exercises", "solutions", "docs", "lib")
+                                         for path in (root / folder).rglob("*")
+                                         if path.suffix in (".md", ".cpp", ".hpp", ".py")]
+        _sources = "\n".join(" ".join(path.read_text(errors="replace").split()) for path in paths)
     start, end = max(0, m.start() - 6), min(len(text), m.end() + 6)
     return " ".join(text[start:end].split()) in _sources
 
