@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <limits.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -67,16 +68,16 @@ inline std::size_t connected_within(const std::vector<int>& fds, double seconds)
     return connected;
 }
 
-// `lines.size()` clients connect to `where` at once, all of them before any sends; client i sends
-// lines[i]. Pumps them all until each has as many bytes back as it sent (or its connection
+// `messages.size()` clients connect to `where` at once, all of them before any sends; client i
+// sends messages[i]. Pumps them all until `answered(client)` holds for each (or its connection
 // ended), or `seconds` pass.
-inline std::vector<std::unique_ptr<echo_client>> echo_at_once(const asyncore::address& where,
-                                                              const std::vector<std::string>& lines,
-                                                              double seconds = 30.0) {
+inline std::vector<std::unique_ptr<echo_client>> exchange_at_once(
+    const asyncore::address& where, const std::vector<std::string>& messages,
+    const std::function<bool(const echo_client&)>& answered, double seconds = 30.0) {
     std::vector<std::unique_ptr<echo_client>> clients;
-    for (const auto& line : lines) {
+    for (const auto& message : messages) {
         clients.push_back(std::make_unique<echo_client>(where));
-        clients.back()->to_send = line;
+        clients.back()->to_send = message;
     }
     std::vector<pollfd> fds;
     for (auto& c : clients) fds.push_back({c->sock.fileno(), POLLIN | POLLOUT, 0});
@@ -85,12 +86,19 @@ inline std::vector<std::unique_ptr<echo_client>> echo_at_once(const asyncore::ad
         ::poll(fds.data(), fds.size(), 100);
         finished = 0;
         for (std::size_t i = 0; i < clients.size(); ++i) {
-            if (fds[i].revents) clients[i]->pump();
+            if (fds[i].revents && !answered(*clients[i])) clients[i]->pump();
             fds[i].events = clients[i]->sent < clients[i]->to_send.size() ? POLLIN | POLLOUT : POLLIN;
-            finished += clients[i]->done() || clients[i]->ended;
+            finished += answered(*clients[i]) || clients[i]->ended;
         }
     }
     return clients;
+}
+
+// exchange_at_once() for echoes: each client is answered once it has as many bytes back as it sent.
+inline std::vector<std::unique_ptr<echo_client>> echo_at_once(const asyncore::address& where,
+                                                              const std::vector<std::string>& lines,
+                                                              double seconds = 30.0) {
+    return exchange_at_once(where, lines, [](const echo_client& c) { return c.done(); }, seconds);
 }
 
 // One client of 127.0.0.1:`port` sends `message` and gets back what comes within `seconds`.

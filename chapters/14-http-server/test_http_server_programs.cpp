@@ -284,29 +284,13 @@ TEST_CASE("http_server --epoll serves 2000 keep-alive clients at once", "[http][
     REQUIRE(more.ok());
     served s({"--epoll", "-q"});
     // Every client connects before any sends; each asks for one file and keeps its connection.
-    std::vector<std::unique_ptr<testing::echo_client>> clients;
-    std::vector<pollfd> fds;
-    for (int i = 0; i < n; ++i) {
-        clients.push_back(std::make_unique<testing::echo_client>(asyncore::address("127.0.0.1", s.program.port())));
-        clients.back()->to_send = request("GET", "/hello.txt");
-        fds.push_back({clients.back()->sock.fileno(), POLLIN | POLLOUT, 0});
-    }
     auto answered = [](const testing::echo_client& c) {
         return c.received.size() >= 13 && c.received.compare(c.received.size() - 13, 13, "hello, world\n") == 0;
     };
-    int done = 0, ended = 0;
-    auto deadline = testing::clock::now() + std::chrono::seconds(60);
-    while (done + ended < n && testing::clock::now() < deadline) {
-        ::poll(fds.data(), fds.size(), 100);
-        done = ended = 0;
-        for (int i = 0; i < n; ++i) {
-            auto& c = *clients[static_cast<std::size_t>(i)];
-            if (fds[static_cast<std::size_t>(i)].revents && !answered(c)) c.pump();
-            fds[static_cast<std::size_t>(i)].events = c.sent < c.to_send.size() ? POLLIN | POLLOUT : POLLIN;
-            done += answered(c);
-            ended += !answered(c) && c.ended;
-        }
-    }
+    auto clients = testing::exchange_at_once(asyncore::address("127.0.0.1", s.program.port()),
+                                             std::vector<std::string>(n, request("GET", "/hello.txt")), answered, 60.0);
+    auto done = std::count_if(clients.begin(), clients.end(), [&](auto& c) { return answered(*c); });
+    auto ended = std::count_if(clients.begin(), clients.end(), [&](auto& c) { return !answered(*c) && c->ended; });
     INFO(done << " of " << n << " clients got hello.txt; " << ended << " saw their connection end first");
     CHECK(done == n);
     CHECK(clients.front()->received.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
